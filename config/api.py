@@ -1,0 +1,18 @@
+"""The REST API under /api/v1/: each app contributes its routes here."""
+
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from org import api as org_api
+
+router = DefaultRouter()
+router.register("units", org_api.UnitViewSet, basename="unit")
+router.register("officers", org_api.OfficerViewSet, basename="officer")
+router.register("assignments", org_api.AssignmentViewSet, basename="assignment")
+
+urlpatterns = [
+    path("me/", org_api.me, name="me"),
+    path("token/", obtain_auth_token, name="token"),
+    *router.urls,
+]

@@ -1,0 +1,46 @@
+"""Embedded services for a machine that has neither PostgreSQL nor Redis.
+
+With no DATABASE_URL the portal runs its own PostgreSQL (the `pgserver` pip
+package) with its data under var/pgdata, started on first use and reused by
+every later process. With no REDIS_URL, Celery uses kombu's filesystem
+transport under var/broker: a real broker with a real worker, no eager mode.
+"""
+
+from __future__ import annotations
+
+import fcntl
+from pathlib import Path
+
+
+def embedded_postgres_url(data_dir: Path) -> str:
+    """Start (or reuse) the embedded PostgreSQL and return a URL for it."""
+    import pgserver
+
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    # Two processes starting at once (web and worker) must not both initdb.
+    with open(data_dir.parent / "pgserver.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        server = pgserver.get_server(data_dir, cleanup_mode=None)
+        uri = server.get_uri()
+        _ensure_database(server, "portal")
+    # get_uri() names the "postgres" database; the portal keeps its own.
+    base, _, query = uri.partition("?")
+    return f"{base.rsplit('/', 1)[0]}/portal?{query}"
+
+
+def _ensure_database(server, name: str) -> None:
+    # `name` is our own constant, never user input.
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")  # noqa: S608
+    if "(1 row)" not in exists:
+        server.psql(f'CREATE DATABASE "{name}";')
+
+
+def filesystem_broker_options(folder: Path) -> dict:
+    for sub in ("out", "processed"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(folder / "out"),
+        "data_folder_out": str(folder / "out"),
+        "processed_folder": str(folder / "processed"),
+        "store_processed": False,
+    }

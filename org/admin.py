@@ -1,0 +1,65 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from org.models import Bureau, LegalOfficerAssignment, Unit, User
+
+
+@admin.register(Bureau)
+class BureauAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "is_active", "bureau")
+    list_filter = ("kind", "is_active", "bureau")
+    search_fields = ("code", "name")
+
+
+class OfficerCreationForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ("police_number", "name", "bureau", "unit", "role")
+
+
+class OfficerChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = OfficerChangeForm
+    add_form = OfficerCreationForm
+    ordering = ("police_number",)
+    list_display = ("police_number", "name", "unit", "role", "rank", "hire_date", "is_active")
+    list_filter = ("role", "is_active", "is_auxiliary", "unit")
+    search_fields = ("police_number", "name")
+    autocomplete_fields = ("unit",)
+    fieldsets = (
+        (None, {"fields": ("police_number", "password")}),
+        (_("Officer"), {"fields": ("name", "bureau", "unit", "rank", "hire_date", "is_auxiliary")}),
+        (_("Access"), {"fields": ("role", "is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("police_number", "name", "bureau", "unit", "role", "password1", "password2"),
+            },
+        ),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+
+@admin.register(LegalOfficerAssignment)
+class LegalOfficerAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("officer", "unit", "start_date", "end_date")
+    list_filter = ("unit",)
+    autocomplete_fields = ("officer", "unit")
+    search_fields = ("officer__name", "officer__police_number", "unit__name")

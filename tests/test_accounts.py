@@ -1,0 +1,82 @@
+"""Login by police number, lockout, idle expiry, logout."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, number: str, password: str, ip: str = "10.0.0.1"):
+    return client.post("/login/", {"username": number, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_officer_logs_in_with_police_number_and_lands_home(client, bureau):
+    response = login(client, bureau.officer.police_number, PASSWORD)
+    assert response.status_code == 302 and response.url == "/"
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "我的单位" in home.content.decode()
+
+
+def test_wrong_password_reshows_the_form_with_a_chinese_message(client, bureau):
+    response = login(client, bureau.officer.police_number, "wrong")
+    assert response.status_code == 200
+    assert "警号或密码错误" in response.content.decode()
+
+
+def test_five_failures_lock_the_account_even_with_the_right_password(client, bureau):
+    for attempt in range(5):
+        login(client, bureau.officer.police_number, "wrong", ip=f"10.0.1.{attempt}")
+    response = login(client, bureau.officer.police_number, PASSWORD, ip="10.0.9.9")
+    assert response.status_code == 429
+    assert "账号已锁定" in response.content.decode()
+    # another account is not affected
+    assert login(client, bureau.leader.police_number, PASSWORD, ip="10.0.9.9").status_code == 302
+
+
+def test_five_failures_from_one_address_lock_that_address(client, bureau):
+    for n in range(5):
+        login(client, f"99999{n}", "wrong", ip="10.0.2.2")
+    assert login(client, bureau.officer.police_number, PASSWORD, ip="10.0.2.2").status_code == 429
+    assert login(client, bureau.officer.police_number, PASSWORD, ip="10.0.2.3").status_code == 302
+
+
+def test_lockout_ends_after_ten_minutes(client, bureau):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for _ in range(5):
+            login(client, bureau.officer.police_number, "wrong")
+        assert login(client, bureau.officer.police_number, PASSWORD).status_code == 429
+    with time_machine.travel(start + timedelta(minutes=11), tick=False):
+        assert login(client, bureau.officer.police_number, PASSWORD).status_code == 302
+
+
+def test_idle_session_ends_after_thirty_minutes(client, bureau):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        login(client, bureau.officer.police_number, PASSWORD)
+        assert client.get("/").status_code == 200
+    with time_machine.travel(start + timedelta(minutes=29), tick=False):
+        assert client.get("/").status_code == 200  # activity pushes the expiry on
+    with time_machine.travel(start + timedelta(minutes=29 + 31), tick=False):
+        response = client.get("/")
+        assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+def test_logout_ends_the_session(client, bureau):
+    login(client, bureau.officer.police_number, PASSWORD)
+    assert client.post("/logout/").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_english_switch(client, bureau):
+    client.force_login(bureau.officer)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "My unit" in client.get("/").content.decode()

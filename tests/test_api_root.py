@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_schema_lists_the_v1_endpoints(client, bureau):
+    client.force_login(bureau.supervisor)
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert "/api/v1/units/" in paths and "/api/v1/officers/{id}/" in paths
+
+
+def test_browsable_docs_are_served_without_a_cdn(client, bureau):
+    client.force_login(bureau.supervisor)
+    page = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in page
+    assert "cdn" not in page.lower()
+
+
+def test_token_authentication(client, bureau):
+    token = Token.objects.create(user=bureau.officer)
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+    assert response.json()["police_number"] == bureau.officer.police_number
+
+
+def test_bad_token_is_refused(client, bureau):
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION="Token nonsense").status_code == 401

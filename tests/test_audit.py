@@ -1,0 +1,79 @@
+"""The audit trail is written by the database: ORM saves, bulk updates and raw SQL alike."""
+
+from __future__ import annotations
+
+import pghistory
+import pytest
+from django.db import connection
+
+from config.celery import app as celery_app
+from org.audit import history
+from org.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bulk_update_is_recorded_with_before_and_after(bureau):
+    # when a bulk update renames every unit of the bureau (no save() is called)
+    with pghistory.context(user=bureau.admin.pk):
+        Unit.objects.filter(bureau=bureau.station_a.bureau, code="PA").update(name="城关派出所（新）")
+    # then the unit's history has the change, who made it, and the values before and after
+    entries = history(bureau.station_a)
+    change = entries[-1]
+    assert change.label == "update"
+    assert change.actor == str(bureau.admin)
+    assert ("名称", "城关派出所", "城关派出所（新）") in change.changes
+
+
+def test_raw_sql_is_recorded(bureau):
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE org_unit SET name = %s WHERE id = %s", ["改名派出所", bureau.station_b.pk])
+    entries = history(bureau.station_b)
+    assert [e.label for e in entries] == ["insert", "update"]
+    assert entries[-1].changes[0][1:] == ("城东派出所", "改名派出所")
+
+
+def test_delete_is_recorded(bureau):
+    unit = Unit.objects.create(bureau=bureau.station_a.bureau, code="TMP", name="临时单位", kind="station")
+    pk = unit.pk
+    Unit.objects.filter(pk=pk).delete()
+    from pghistory.models import Events
+
+    labels = list(
+        Events.objects.filter(pgh_obj_model="org.Unit", pgh_obj_id=str(pk)).values_list("pgh_label", flat=True)
+    )
+    assert sorted(labels) == ["delete", "insert"]
+
+
+def test_change_through_a_request_is_attributed_to_the_user_and_path(client, bureau):
+    client.force_login(bureau.admin)
+    response = client.post(
+        f"/admin/org/unit/{bureau.station_a.pk}/change/",
+        {"bureau": bureau.station_a.bureau_id, "code": "PA", "name": "城关所", "kind": "station", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    change = history(bureau.station_a)[-1]
+    assert change.actor == str(bureau.admin)
+    assert change.where == f"/admin/org/unit/{bureau.station_a.pk}/change/"
+
+
+def test_change_made_by_a_task_is_attributed_to_the_task(bureau):
+    @celery_app.task(name="tests.rename_unit")
+    def rename_unit(pk: int, name: str) -> None:
+        Unit.objects.filter(pk=pk).update(name=name)
+
+    rename_unit.apply(args=(bureau.station_a.pk, "任务改名"))
+    assert history(bureau.station_a)[-1].actor == "tests.rename_unit"
+
+
+def test_login_does_not_write_history(client, bureau):
+    before = len(history(bureau.officer))
+    client.post("/login/", {"username": bureau.officer.police_number, "password": "Correct-horse-42"})
+    assert len(history(bureau.officer)) == before
+
+
+def test_history_page_shows_the_change(client, bureau):
+    Unit.objects.filter(pk=bureau.station_a.pk).update(name="新名字派出所")
+    client.force_login(bureau.supervisor)
+    page = client.get(f"/org/history/org.unit/{bureau.station_a.pk}/").content.decode()
+    assert "新名字派出所" in page and "城关派出所" in page

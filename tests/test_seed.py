@@ -1,0 +1,80 @@
+"""seed_demo is deterministic for a seed and gives a realistic bureau."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from org.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from org.models import Bureau, LegalOfficerAssignment, Role, Unit, UnitKind, User
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot() -> list[tuple]:
+    return list(
+        User.objects.order_by("police_number").values_list(
+            "police_number", "name", "unit__code", "rank", "role", "hire_date", "is_auxiliary"
+        )
+    ) + list(
+        LegalOfficerAssignment.objects.order_by("unit__code", "start_date").values_list(
+            "officer__police_number", "unit__code", "start_date", "end_date"
+        )
+    )
+
+
+def wipe() -> None:
+    LegalOfficerAssignment.objects.all().delete()
+    User.objects.all().delete()
+    Unit.objects.all().delete()
+    Bureau.objects.all().delete()
+
+
+def test_same_seed_gives_the_same_bureau():
+    call_command("seed_demo", "--seed", "7", "--year", "2024", "--incidents", "0")
+    first = snapshot()
+    wipe()
+    call_command("seed_demo", "--seed", "7", "--year", "2024", "--incidents", "0")
+    assert snapshot() == first
+    wipe()
+    call_command("seed_demo", "--seed", "8", "--year", "2024", "--incidents", "0")
+    assert snapshot() != first
+
+
+def test_demo_bureau_is_realistic():
+    call_command("seed_demo", "--seed", "1", "--year", "2024", "--incidents", "0")
+    kinds = list(Unit.objects.values_list("kind", flat=True))
+    assert kinds.count(UnitKind.INTAKE_CENTRE) == 1
+    assert kinds.count(UnitKind.CASE_CENTRE) == 1
+    assert kinds.count(UnitKind.STATION) + kinds.count(UnitKind.BRIGADE) == 18
+    officers = User.objects.filter(role=Role.OFFICER, is_auxiliary=False)
+    # many within three years of joining (hire dates are relative to the seeded year's end)
+    recent = officers.filter(hire_date__gt=date(2021, 12, 31)).count()
+    assert officers.count() * 0.2 < recent < officers.count() * 0.6
+    # every case-handling unit has a stationed legal officer this year and a past one
+    handling = Unit.objects.filter(kind__in=[UnitKind.STATION, UnitKind.BRIGADE])
+    for unit in handling:
+        assert unit.assignments.filter(end_date__isnull=True).count() == 1
+        assert unit.assignments.filter(end_date__isnull=False).count() == 1
+
+
+def test_demo_accounts_can_log_in_and_others_cannot(client):
+    call_command("seed_demo", "--seed", "1", "--incidents", "0")
+    for number, role in DEMO_ACCOUNTS:
+        user = User.objects.get(police_number=number)
+        assert user.role == role and user.check_password(DEMO_PASSWORD)
+    assert (
+        not User.objects.exclude(police_number__in=[n for n, _ in DEMO_ACCOUNTS])
+        .filter(password__startswith="pbkdf2")
+        .exists()
+    )
+
+
+def test_seeding_twice_is_refused_unless_asked_to_skip():
+    call_command("seed_demo", "--seed", "1", "--incidents", "0")
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--seed", "1", "--incidents", "0")
+    call_command("seed_demo", "--if-empty")  # make run's second start: nothing to do, no error
+    assert Bureau.objects.count() == 1
