@@ -14,6 +14,10 @@ from pathlib import Path
 
 def embedded_postgres_url(data_dir: Path) -> str:
     """Start (or reuse) the embedded PostgreSQL and return a URL for it."""
+    import warnings
+
+    # pgserver's platformdirs warns about XDG_RUNTIME_DIR on servers; it does not use it.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     import pgserver
 
     data_dir.parent.mkdir(parents=True, exist_ok=True)
