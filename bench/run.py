@@ -1,0 +1,119 @@
+"""`make bench [SCALE=1]`: measure the portal at a county bureau's year (../shared/BENCH.md).
+
+Builds its own database (`portal_bench`, dropped and re-created) on the same PostgreSQL
+that `make test` uses, seeds it with `seed_demo` at SCALE × 1,000,000 incidents, runs every
+area in bench/areas/ that exists, and writes bench/results.json. Each area measures our way,
+the naive way and the raw lower bound side by side in one run. Traffic goes to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import pkgutil
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results.json"
+BENCH_DB = "portal_bench"
+
+
+def bench_database_url() -> str:
+    """The bench database on the server that DATABASE_URL (or the embedded server) names."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_dev")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    db = settings.DATABASES["default"]
+    import psycopg
+
+    params = {"host": db["HOST"], "port": db["PORT"] or 5432, "user": db["USER"], "dbname": "postgres"}
+    if db.get("PASSWORD"):
+        params["password"] = db["PASSWORD"]
+    with psycopg.connect(**params, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    host = db["HOST"]
+    if host.startswith("/"):
+        return f"postgres://{auth}@/{BENCH_DB}?host={host}&port={params['port']}"
+    return f"postgres://{auth}@{host}:{params['port']}/{BENCH_DB}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--only", nargs="*", help="run only these areas")
+    args = parser.parse_args()
+
+    url = bench_database_url()
+    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings_dev")
+    incidents = int(1_000_000 * args.scale)
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [*manage, "seed_demo", "--incidents", str(incidents), "--seed", "1", "--year", "2025"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    seed_s = time.perf_counter() - started
+
+    # From here on this process talks to the bench database.
+    os.environ["DATABASE_URL"] = url
+    from django.db import connection, connections
+
+    for conn in connections.all():
+        conn.close()
+    connection.settings_dict.update(_django_db(url))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    results: dict = {
+        "meta": {
+            "date": datetime.now().isoformat(timespec="seconds"),
+            "scale": args.scale,
+            "cpu_count": os.cpu_count(),
+            "python": platform.python_version(),
+            "postgres": postgres,
+            "machine": platform.machine(),
+        },
+        "seed": {"rows": incidents, "seed_demo_s": round(seed_s, 2)},
+    }
+    ctx = {"scale": args.scale, "incidents": incidents, "database_url": url, "env": env, "root": ROOT}
+    for module_info in sorted(pkgutil.iter_modules([str(ROOT / "bench" / "areas")]), key=lambda m: m.name):
+        if args.only and module_info.name not in args.only:
+            continue
+        module = importlib.import_module(f"bench.areas.{module_info.name}")
+        print(f"== {module.AREA}", flush=True)
+        area = module.run(ctx)
+        area.setdefault("rows", incidents)
+        area.update(
+            date=results["meta"]["date"], cpu_count=os.cpu_count(), python=platform.python_version(), postgres=postgres
+        )
+        results[module.AREA] = area
+        print(json.dumps(area, ensure_ascii=False, indent=1), flush=True)
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    print(f"wrote {RESULTS}")
+    return 0
+
+
+def _django_db(url: str) -> dict:
+    import environ
+
+    return environ.Env.db_url_config(url)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
