@@ -4,12 +4,15 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from intake import api as intake_api
 from org import api as org_api
 
 router = DefaultRouter()
 router.register("units", org_api.UnitViewSet, basename="unit")
 router.register("officers", org_api.OfficerViewSet, basename="officer")
 router.register("assignments", org_api.AssignmentViewSet, basename="assignment")
+router.register("incidents", intake_api.IncidentViewSet, basename="incident")
+router.register("extension-requests", intake_api.ExtensionRequestViewSet, basename="extension-request")
 
 urlpatterns = [
     path("me/", org_api.me, name="me"),

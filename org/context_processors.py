@@ -1,19 +1,45 @@
-"""The navigation of each role (DESIGN §1): what a user sees first."""
+"""The navigation of each role (DESIGN §1): what a user sees first.
+
+Each app adds its own entries in AppConfig.ready() with register_nav(), so org never
+imports the apps above it."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Role
 
-# (url name, label, icon, roles that see it; None = every signed-in user)
-NAV_ITEMS = [
-    ("home", _("Home"), "house", None),
-    ("org:officers", _("Officers"), "people", None),
-    ("org:units", _("Units"), "diagram-3", (Role.SUPERVISOR, Role.LEADERSHIP, Role.ADMIN, Role.LEGAL_OFFICER)),
-    ("org:assignments", _("Legal officer rotation"), "arrow-repeat", (Role.SUPERVISOR, Role.ADMIN, Role.LEGAL_OFFICER)),
+# (order, url name, label, icon, who sees it: None = everyone, a tuple of roles, or a predicate)
+Visibility = None | tuple | Callable
+NAV_ITEMS: list[tuple[int, str, object, str, Visibility]] = [
+    (0, "home", _("Home"), "house", None),
+    (80, "org:officers", _("Officers"), "people", None),
+    (81, "org:units", _("Units"), "diagram-3", (Role.SUPERVISOR, Role.LEADERSHIP, Role.ADMIN, Role.LEGAL_OFFICER)),
+    (
+        82,
+        "org:assignments",
+        _("Legal officer rotation"),
+        "arrow-repeat",
+        (Role.SUPERVISOR, Role.ADMIN, Role.LEGAL_OFFICER),
+    ),
 ]
+
+
+def register_nav(order: int, url_name: str, label, icon: str, visible: Visibility = None) -> None:
+    if all(item[1] != url_name for item in NAV_ITEMS):
+        NAV_ITEMS.append((order, url_name, label, icon, visible))
+        NAV_ITEMS.sort(key=lambda item: item[0])
+
+
+def _visible(user, visible: Visibility) -> bool:
+    if visible is None:
+        return True
+    if callable(visible):
+        return visible(user)
+    return user.role in visible
 
 
 def navigation(request):
@@ -21,9 +47,8 @@ def navigation(request):
     if not user or not user.is_authenticated:
         return {}
     items = []
-    for name, label, icon, roles in NAV_ITEMS:
-        if roles is not None and user.role not in roles:
-            continue
-        url = reverse(name)
-        items.append({"url": url, "label": label, "icon": icon, "active": request.path == url})
+    for _order, name, label, icon, visible in NAV_ITEMS:
+        if _visible(user, visible):
+            url = reverse(name)
+            items.append({"url": url, "label": label, "icon": icon, "active": request.path == url})
     return {"nav_items": items}

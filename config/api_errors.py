@@ -1,0 +1,20 @@
+"""One place where service errors become API answers: a Django ValidationError is a 400 with
+messages per field, a Conflict a 409; everything else is DRF's usual handling."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from org.errors import Conflict
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Conflict):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,277 @@
+"""Bulk import of the dispatch export: formats, encodings, row errors, idempotency, bad files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from intake.importing import ImportFileError, import_incidents
+from intake.models import Channel, ImportJob, ImportStatus, Incident, IncidentVersion
+from intake.services_import import import_job_run
+from intake.tests.factories import at, log_report
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    "接警编号",
+    "报警时间",
+    "报警方式",
+    "报警人",
+    "报警人身份证号",
+    "联系电话",
+    "发案地点",
+    "警情类别",
+    "涉案金额",
+    "简要案情",
+    "接警单位",
+    "接警民警",
+]
+SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "samples" / "dispatch-export-sample.csv"
+
+
+def row(n: int, **overrides) -> list[str]:
+    values = {
+        "接警编号": f"J2025012800{n:04d}",
+        "报警时间": "2025-01-28 23:15:00",
+        "报警方式": "110报警",
+        "报警人": "张伟",
+        "报警人身份证号": "11010519491231002X",
+        "联系电话": "13812345678",
+        "发案地点": "人民路",
+        "警情类别": "刑事",
+        "涉案金额": "3000",
+        "简要案情": "电动车被盗",
+        "接警单位": "PA",
+        "接警民警": "",
+    }
+    values.update(overrides)
+    return [values[h] for h in HEADER]
+
+
+def write_csv(path: Path, rows, *, encoding="utf-8", header=HEADER) -> Path:
+    with path.open("w", newline="", encoding=encoding) as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def run(path: Path, bureau, by=None):
+    by = by or bureau.supervisor
+    return import_incidents(path=path, bureau_id=by.bureau_id, by=by, default_unit_id=by.unit_id)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
+def test_csv_in_utf8_with_or_without_bom_or_gbk_loads(tmp_path, bureau, encoding):
+    path = write_csv(tmp_path / "x.csv", [row(1), row(2, 报警人="李娜", 接警单位="城东派出所")], encoding=encoding)
+    result = run(path, bureau)
+    assert (result.rows_total, result.rows_loaded, result.rows_invalid) == (2, 2, 0)
+    first = Incident.objects.get(dispatch_id="J20250128000001")
+    assert first.reporter_name == "张伟" and first.unit == bureau.station_a and first.channel == Channel.CALL_110
+    assert first.received_at == at(2025, 1, 28, 23, 15)
+    assert first.versions.get().version == 1
+    assert Incident.objects.get(dispatch_id="J20250128000002").unit == bureau.station_b
+
+
+def test_the_sample_file_in_the_repository_imports(bureau, db):
+    from org.models import Unit
+
+    # the sample names the demo bureau's units; give ours the same codes
+    Unit.objects.filter(pk=bureau.station_a.pk).update(code="CGS")
+    Unit.objects.filter(pk=bureau.station_b.pk).update(name="城东派出所")
+    bureau.officer.police_number = "100101"
+    bureau.officer.save()
+    result = run(SAMPLE, bureau)
+    assert result.rows_loaded == 3, result.errors
+    anonymous = Incident.objects.get(dispatch_id="J20250129010500003")
+    assert anonymous.is_anonymous and anonymous.received_at == at(2025, 1, 29, 1, 5)
+    assert Incident.objects.get(dispatch_id="J20250128231500001").receiving_officer == bureau.officer
+
+
+def test_columns_in_any_order_and_extra_columns_are_ignored(tmp_path, bureau):
+    header = ["备注", "简要案情", "报警时间", "接警编号", "接警单位"]
+    path = write_csv(tmp_path / "x.csv", [["无关", "纠纷", "2025/1/28 23:15", "J1", "PB"]], header=header)
+    result = run(path, bureau)
+    assert result.rows_loaded == 1
+    incident = Incident.objects.get(dispatch_id="J1")
+    assert incident.summary == "纠纷" and incident.unit == bureau.station_b and incident.is_anonymous
+
+
+def test_a_missing_required_column_is_named(tmp_path, bureau):
+    path = write_csv(tmp_path / "x.csv", [["J1", "纠纷"]], header=["接警编号", "简要案情"])
+    with pytest.raises(ImportFileError, match="报警时间"):
+        run(path, bureau)
+
+
+def test_invalid_rows_are_listed_with_row_number_and_reason_and_valid_rows_load(tmp_path, bureau):
+    rows = [
+        row(1),
+        row(2, 报警人身份证号="110105194912310021"),
+        row(3, 报警时间="2099-01-01 00:00:00"),
+        row(4, 涉案金额="-5"),
+        row(5, 接警单位="不存在的派出所"),
+        row(6, 报警时间="昨天晚上"),
+        row(7, 简要案情=""),
+        row(8, 接警民警="999999"),
+        row(9, 警情类别="凶杀"),
+        row(1),  # the same dispatch id again
+    ]
+    result = run(write_csv(tmp_path / "x.csv", rows), bureau)
+    assert result.rows_loaded == 1
+    reasons = {line: reason for line, _id, reason in result.errors}
+    assert sorted(reasons) == [3, 4, 5, 6, 7, 8, 9, 10, 11]  # the header is line 1
+    assert "校验码" in reasons[3]
+    assert "晚于当前时间" in reasons[4]
+    assert "负数" in reasons[5]
+    assert "不存在的派出所" in reasons[6]
+    assert "昨天晚上" in reasons[7]
+    assert "简要案情" in reasons[8]
+    assert "999999" in reasons[9]
+    assert "凶杀" in reasons[10]
+    assert "第 2 行" in reasons[11]
+
+
+def test_reimporting_the_same_file_adds_nothing(tmp_path, bureau):
+    path = write_csv(tmp_path / "x.csv", [row(1), row(2)])
+    run(path, bureau)
+    again = run(path, bureau)
+    assert (again.rows_loaded, again.rows_skipped) == (0, 2)
+    assert Incident.objects.count() == 2 and IncidentVersion.objects.count() == 2
+
+
+def test_imported_numbers_continue_the_desk_numbers_of_that_day(tmp_path, bureau):
+    log_report(bureau.officer, received_at=at(2025, 1, 28, 8, 0))
+    run(write_csv(tmp_path / "x.csv", [row(1), row(2, 报警时间="2025-01-28 09:00")]), bureau)
+    assert sorted(Incident.objects.values_list("number", flat=True)) == [
+        "PA-20250128-0001",
+        "PA-20250128-0002",
+        "PA-20250128-0003",
+    ]
+    # the 09:00 report comes before the 23:15 one in the day's sequence
+    assert Incident.objects.get(dispatch_id="J20250128000002").number == "PA-20250128-0002"
+    assert log_report(bureau.officer, received_at=at(2025, 1, 28, 23, 59)).number == "PA-20250128-0004"
+
+
+def test_xlsx_with_date_cells_and_excel_serial_numbers(tmp_path, bureau):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(row(1, 报警时间=datetime(2025, 1, 28, 23, 15)))
+    serial = row(2)
+    serial[1] = 45685.96875  # 2025-01-28 23:15 as Excel counts days
+    sheet.append(serial)
+    path = tmp_path / "x.xlsx"
+    workbook.save(path)
+    result = run(path, bureau)
+    assert result.rows_loaded == 2, result.errors
+    assert set(Incident.objects.values_list("received_at", flat=True)) == {at(2025, 1, 28, 23, 15)}
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b'\xef\xbb\xbf\xe6\x8e\xa5\xe8\xad\xa6\xe7\xbc\x96\xe5\x8f\xb7,"unterminated', "不是有效的 CSV"),
+        ("接警编号,报警时间,简要案情\n".encode("utf-16"), "UTF-16"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".xls"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "不是 CSV"),
+        (b"PK\x03\x04" + b"\x00" * 50, ".xlsx"),
+        (b"", "文件为空"),
+        (bytes(range(0x80, 0x100)) * 50, "既不是 UTF-8"),
+    ],
+)
+def test_bad_files_are_refused_with_a_clear_message_and_nothing_saved(tmp_path, bureau, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError, match=message):
+        run(path, bureau)
+    assert not Incident.objects.exists()
+
+
+def test_a_file_that_turns_into_another_encoding_halfway_is_refused_whole(tmp_path, bureau):
+    good = "\n".join(",".join(row(n)) for n in range(1, 3000)).encode("utf-8")
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(",".join(HEADER).encode() + b"\n" + good + b"\n" + ",".join(row(9999)).encode("gbk") + b"\n")
+    with pytest.raises(ImportFileError, match="不是有效的 UTF-8"):
+        run(path, bureau)
+    assert not Incident.objects.exists()
+
+
+def test_a_truncated_xlsx_is_refused(tmp_path, bureau):
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    workbook.active.append(row(1))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    with pytest.raises(ImportFileError, match="xlsx"):
+        run(path, bureau)
+
+
+def test_upload_page_refuses_a_file_over_the_limit(client, bureau, settings):
+    settings.PORTAL_IMPORT_MAX_BYTES = 1024 * 1024
+    client.force_login(bureau.supervisor)
+    big = SimpleUploadedFile("big.csv", b"x" * (2 * 1024 * 1024), content_type="text/csv")
+    response = client.post("/intake/import/", {"file": big})
+    assert response.status_code == 200
+    assert "上限" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_officers_outside_the_intake_centre_cannot_import(client, bureau):
+    client.force_login(bureau.officer)
+    assert client.get("/intake/import/").status_code == 403
+
+
+def test_import_job_records_counts_and_refused_rows(tmp_path, bureau, settings, django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
+    client_file = write_csv(tmp_path / "x.csv", [row(1), row(2, 涉案金额="abc")]).read_bytes()
+    from django.test import Client
+
+    client = Client()
+    client.force_login(bureau.supervisor)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post("/intake/import/", {"file": SimpleUploadedFile("x.csv", client_file)})
+    assert response.status_code == 302 and len(callbacks) == 1  # the Celery task is queued after commit
+    job = ImportJob.objects.get()
+    import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.rows_total, job.rows_loaded, job.rows_invalid) == (ImportStatus.DONE, 2, 1, 1)
+    errors = client.get(f"/intake/import/{job.pk}/errors.csv").content.decode("utf-8-sig")
+    assert "abc" in errors and "3," in errors
+    # running the same job again does nothing (a job runs once)
+    import_job_run(job_id=job.pk)
+    assert Incident.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upload_is_imported_by_a_real_celery_worker(tmp_path, bureau, settings):
+    from celery.contrib.testing.worker import start_worker
+    from django.test import Client
+
+    from config.celery import app
+
+    settings.MEDIA_ROOT = tmp_path
+    data = write_csv(tmp_path / "x.csv", [row(1), row(2)]).read_bytes()
+    client = Client()
+    client.force_login(bureau.supervisor)
+    with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10):
+        response = client.post("/intake/import/", {"file": SimpleUploadedFile("x.csv", data)})
+        job = ImportJob.objects.get()
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            job.refresh_from_db()
+            if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
+                break
+            time.sleep(0.2)
+    assert response.status_code == 302
+    assert job.status == ImportStatus.DONE and job.rows_loaded == 2
+    page = client.get(f"/intake/import/{job.pk}/").content.decode()
+    assert 'data-status="done"' in page

@@ -1,0 +1,82 @@
+"""The register's pages: list with filters, detail with versions side by side, export, approvals."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from intake.models import ExtensionKind, ExtensionRequest
+from intake.services import extension_request, incident_correct
+from intake.tests.factories import at, log_report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_shows_own_unit_newest_first_with_an_empty_state_for_no_match(client, bureau):
+    log_report(bureau.officer, received_at=at(2025, 6, 1, 9), summary="第一起")
+    log_report(bureau.officer, received_at=at(2025, 6, 2, 9), summary="第二起")
+    log_report(bureau.other_officer, received_at=at(2025, 6, 2, 9), summary="别的所")
+    client.force_login(bureau.officer)
+    page = client.get("/intake/").content.decode()
+    assert page.index("第二起") < page.index("第一起") and "别的所" not in page
+    empty = client.get("/intake/", {"q": "没有这个词"}).content.decode()
+    assert "No report matches" in empty or "没有符合" in empty
+
+
+def test_detail_shows_every_version_side_by_side(client, bureau):
+    incident = log_report(bureau.officer, location="旧地址")
+    incident_correct(incident=incident, by=bureau.officer, changes={"location": "新地址"}, reason="核实后更正")
+    client.force_login(bureau.supervisor)
+    page = client.get(f"/intake/{incident.pk}/").content.decode()
+    assert "旧地址" in page and "新地址" in page and "核实后更正" in page
+
+
+def test_decide_through_the_page_and_reason_required(client, bureau):
+    incident = log_report(bureau.officer)
+    client.force_login(bureau.officer)
+    client.post(f"/intake/{incident.pk}/decide/", {"disposition": "not_filed", "reason": ""})
+    incident.refresh_from_db()
+    assert incident.disposition == "pending"
+    client.post(f"/intake/{incident.pk}/decide/", {"disposition": "filed"})
+    incident.refresh_from_db()
+    assert incident.disposition == "filed"
+
+
+def test_another_units_officer_gets_404_on_decide(client, bureau):
+    incident = log_report(bureau.officer)
+    client.force_login(bureau.other_officer)
+    assert client.post(f"/intake/{incident.pk}/decide/", {"disposition": "filed"}).status_code == 404
+    assert client.get(f"/intake/{incident.pk}/correct/").status_code == 404
+
+
+def test_export_has_chinese_headers_the_filtered_rows_and_no_formulas(client, bureau):
+    log_report(bureau.officer, received_at=at(2025, 6, 1, 9), summary='=HYPERLINK("http://x")', category="dispute")
+    log_report(bureau.officer, received_at=at(2025, 6, 1, 10), summary="求助", category="help")
+    client.force_login(bureau.officer)
+    response = client.get("/intake/export/", {"category": "dispute"})
+    assert response["Content-Disposition"].startswith("attachment")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.values)
+    assert rows[0][:3] == ("登记编号", "接警编号", "报警时间")
+    assert len(rows) == 2
+    assert rows[1][8].startswith("'=")  # stored as text, never run as a formula
+
+
+def test_leader_approves_from_the_queue_with_htmx(client, bureau):
+    incident = log_report(bureau.officer)
+    request = extension_request(incident=incident, by=bureau.officer, kind=ExtensionKind.ADMIN_COMPLEX, reason="复杂")
+    client.force_login(bureau.leader)
+    assert incident.number in client.get("/intake/approvals/").content.decode()
+    row = client.post(f"/intake/approvals/{request.pk}/", {"decision": "approve"}, HTTP_HX_REQUEST="true")
+    assert row.status_code == 200 and "<tr" in row.content.decode()
+    assert ExtensionRequest.objects.get(pk=request.pk).status == "approved"
+    assert incident.number not in client.get("/intake/approvals/").content.decode()
+
+
+def test_officer_cannot_approve(client, bureau):
+    incident = log_report(bureau.officer)
+    request = extension_request(incident=incident, by=bureau.officer, kind=ExtensionKind.ADMIN_COMPLEX, reason="复杂")
+    client.force_login(bureau.officer)
+    assert client.post(f"/intake/approvals/{request.pk}/", {"decision": "approve"}).status_code == 403

@@ -1,0 +1,28 @@
+"""Small template helpers shared by every app's pages."""
+
+from __future__ import annotations
+
+from django import forms, template
+
+register = template.Library()
+
+
+@register.filter
+def bs(field):
+    """Render a form field's widget with Bootstrap's classes, marked invalid when it has errors."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    attrs = {"class": css}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{field.auto_id}_errors"
+    elif field.help_text:
+        attrs["aria-describedby"] = f"{field.auto_id}_help"
+    return field.as_widget(attrs=attrs)
