@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results.json"
-BENCH_DB = "portal_bench"
+BENCH_DB = os.environ.get("BENCH_DB", "portal_bench")
 
 
 def bench_database_url() -> str:

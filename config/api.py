@@ -6,11 +6,17 @@ from rest_framework.routers import DefaultRouter
 
 from intake import api as intake_api
 from org import api as org_api
+from training import api as training_api
 
 router = DefaultRouter()
 router.register("units", org_api.UnitViewSet, basename="unit")
 router.register("officers", org_api.OfficerViewSet, basename="officer")
 router.register("assignments", org_api.AssignmentViewSet, basename="assignment")
+router.register("training/sessions", training_api.SessionViewSet, basename="training-session")
+router.register("training/tests", training_api.SpotTestViewSet, basename="training-test")
+router.register("training/attempts", training_api.AttemptViewSet, basename="training-attempt")
+router.register("training/qualifications", training_api.QualificationViewSet, basename="training-qualification")
+router.register("training/guidance", training_api.GuidanceViewSet, basename="training-guidance")
 router.register("incidents", intake_api.IncidentViewSet, basename="incident")
 router.register("extension-requests", intake_api.ExtensionRequestViewSet, basename="extension-request")
 

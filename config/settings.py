@@ -12,7 +12,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import pghistory
 import pgtrigger
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -191,7 +193,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# Exactly one beat runs these (make run starts one). Each task is safe to run twice.
+CELERY_BEAT_SCHEDULE: dict = {
+    # Spot-test attempts left open are scored soon after their time runs out.
+    "training-expire-attempts": {"task": "training.expire_overdue_attempts", "schedule": timedelta(minutes=1)},
+    # Qualification expiry reminders, each morning.
+    "training-qualification-reminders": {
+        "task": "training.qualification_reminders",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Cache (progress of long work such as imports): Redis when set, else files under var/ ---
@@ -234,11 +245,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name across models get their own schema names.
+    "ENUM_NAME_OVERRIDES": {
+        "IncidentDispositionEnum": "intake.models.Disposition",
+        "IncidentCategoryEnum": "intake.models.Category",
+        "IncidentChannelEnum": "intake.models.Channel",
+        "ExtensionKindEnum": "intake.models.ExtensionKind",
+        "UnitKindEnum": "org.models.UnitKind",
+    },
 }
 
 # Audit triggers fire once per statement (with transition tables), not once per row:
 # a bulk import or a nightly recolouring writes its audit rows in one INSERT … SELECT.
 PGHISTORY_LEVEL = pgtrigger.Statement
+# Audit rows are never changed or removed (the database refuses), and the copied foreign
+# keys of an event row are not indexed: history is read by object (pgh_obj), not by them,
+# and every extra index is paid on each imported row.
+PGHISTORY_APPEND_ONLY = True
+PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=False)
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("org.urls")),
+    path("training/", include("training.urls")),
     path("intake/", include("intake.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

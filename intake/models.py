@@ -90,6 +90,7 @@ class IncidentContent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("receiving officer"),
+        db_index=False,
     )
 
     CONTENT_FIELDS = (
@@ -115,15 +116,23 @@ class Incident(IncidentContent):
     """One report (警情). The content columns mirror its latest version for fast lists;
     every version, the first included, is kept unchanged in IncidentVersion."""
 
-    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, verbose_name=_("bureau"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("unit"))
+    # Indexed by the composite indexes below (bureau, received_at) and (unit, received_at).
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, verbose_name=_("bureau"), db_index=False)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("unit"), db_index=False
+    )
     number = models.CharField(_("register number"), max_length=40)
     dispatch_id = models.CharField(_("dispatch incident id"), max_length=40, null=True, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.DESK)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("logged by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("logged by"),
+        db_index=False,
     )
     disposition = models.CharField(
         _("disposition"), max_length=16, choices=Disposition.choices, default=Disposition.PENDING
@@ -131,7 +140,12 @@ class Incident(IncidentContent):
     disposition_reason = models.TextField(_("reason"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("decided by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+        db_index=False,
     )
     is_complex = models.BooleanField(_("complex (review period extended)"), default=False)
 
@@ -156,7 +170,10 @@ class Incident(IncidentContent):
         indexes = [
             # The list of one unit, newest first, keyset-paged: WHERE unit_id = … AND received_at < …
             # ORDER BY received_at DESC, id DESC LIMIT 51.
-            models.Index(fields=["unit", "-received_at", "-id"], name="incident_unit_time_idx", include=["category"]),
+            models.Index(fields=["unit", "-received_at", "-id"], name="incident_unit_time_idx"),
+            # The same narrowed to a category, the desk's most common filter: WHERE unit_id = …
+            # AND category = … AND received_at < … ORDER BY received_at DESC, id DESC LIMIT 51.
+            models.Index(fields=["unit", "category", "-received_at", "-id"], name="incident_unit_cat_time_idx"),
             # The bureau-wide list of supervisors, same shape.
             models.Index(fields=["bureau", "-received_at", "-id"], name="incident_bureau_time_idx"),
             # The compliance rules' scan for undecided reports: WHERE disposition = 'pending'.
@@ -185,13 +202,19 @@ class IncidentVersion(IncidentContent):
     """One version of an incident's content: version 1 as logged, then each correction
     with who, when and why. Rows are never changed or removed (a database trigger refuses)."""
 
-    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, verbose_name=_("bureau"))
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="versions")
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, verbose_name=_("bureau"), db_index=False)
+    # Indexed by the unique (incident, version).
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="versions", db_index=False)
     version = models.PositiveIntegerField(_("version"))
     reason = models.TextField(_("reason for correction"), blank=True)
     created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("saved by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("saved by"),
+        db_index=False,
     )
 
     class Meta:
@@ -214,8 +237,8 @@ class IncidentCounter(models.Model):
     """The last sequence number used per unit and day: numbering without gaps.
     Incremented in the same transaction as the insert, so a rollback returns the number."""
 
-    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT)
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, db_index=False)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, db_index=False)  # the unique (unit, day) serves
     day = models.DateField()
     last = models.PositiveIntegerField()
 

@@ -27,5 +27,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("intake", "0001_initial")]
+    dependencies = [("intake", "0002_initial")]
     operations = [migrations.RunPython(create, drop)]
