@@ -108,6 +108,7 @@ LIST_VALUES = (
     "summary",
     "unit__code",
     "disposition",
+    "colour",
     "version",
 )
 
@@ -127,6 +128,7 @@ def list_row(row: dict) -> dict:
         "summary": row["summary"],
         "unit": row["unit__code"],
         "disposition": row["disposition"],
+        "colour": row["colour"],
         "version": row["version"],
     }
 

@@ -118,6 +118,8 @@ COLUMNS = (
     "decided_at",
     "decided_by_id",
     "is_complex",
+    "colour",
+    "colour_reasons",
     "channel",
     "received_at",
     "is_anonymous",
@@ -217,6 +219,8 @@ def seed_incidents(ctx: DemoContext) -> None:
                 decided_at,
                 decided_by,
                 False,
+                "green",
+                "[]",
                 channel,
                 received,
                 anonymous,
@@ -233,19 +237,21 @@ def seed_incidents(ctx: DemoContext) -> None:
         if n % 10000 == 0:
             ctx.progress("incidents", n, ctx.incidents)
 
-    rows.sort(key=lambda r: (r[1], r[14]))
+    unit_i, number_i, received_i = COLUMNS.index("unit_id"), COLUMNS.index("number"), COLUMNS.index("received_at")
+    complex_i, disposition_i = COLUMNS.index("is_complex"), COLUMNS.index("disposition")
+    rows.sort(key=lambda r: (r[unit_i], r[received_i]))
     codes = {u.pk: u.code for u in units}
     last_key, seq = None, 0
     counters: dict[tuple[int, date], int] = {}
     for row in rows:
-        day = row[14].astimezone(tz).date()
-        key = (row[1], day)
+        day = row[received_i].astimezone(tz).date()
+        key = (row[unit_i], day)
         seq = seq + 1 if key == last_key else 1
         last_key = key
-        row[2] = f"{codes[row[1]]}-{day:%Y%m%d}-{seq:04d}"
+        row[number_i] = f"{codes[row[unit_i]]}-{day:%Y%m%d}-{seq:04d}"
         counters[key] = seq
-        if row[12] is False and row[8] == Disposition.PENDING and rng.random() < 0.02:
-            row[12] = True  # a few complex matters with an extended review period
+        if row[complex_i] is False and row[disposition_i] == Disposition.PENDING and rng.random() < 0.02:
+            row[complex_i] = True  # a few complex matters with an extended review period
     with connection.cursor() as cursor:
         with cursor.copy(f"COPY intake_incident ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             for i, row in enumerate(rows):

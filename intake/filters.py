@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from intake.models import Category, Channel, Disposition, Incident
+from intake.models import Category, Channel, Colour, Disposition, Incident
 from org.models import Unit
 
 
@@ -19,6 +19,7 @@ class IncidentFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Category"))
     disposition = django_filters.ChoiceFilter(choices=Disposition.choices, label=_("Disposition"))
+    colour = django_filters.ChoiceFilter(choices=Colour.choices, label=_("Colour"))
     # Days are the bureau's local days, turned into a half-open range of instants so that
     # the (unit, received_at) index serves the query: received_at >= from 00:00 < day after "to".
     received_from = django_filters.DateFilter(
@@ -31,7 +32,7 @@ class IncidentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Incident
-        fields = ["unit", "channel", "category", "disposition", "received_from", "received_to", "q"]
+        fields = ["unit", "channel", "category", "disposition", "colour", "received_from", "received_to", "q"]
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
         super().__init__(data, queryset, request=request, prefix=prefix)

@@ -24,7 +24,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intake.models import Category, Channel, Source
+from intake.models import Category, Channel, Incident, Source
+from intake.signals import incidents_changed
 from intake.validators import CLOCK_SKEW, MAX_AMOUNT, PHONE_PATTERN, id_card_problem
 from org.models import Unit, User
 
@@ -385,7 +386,7 @@ WITH need AS (
 ), inserted AS (
     INSERT INTO intake_incident (
         bureau_id, unit_id, number, dispatch_id, source, version, created_at, created_by_id,
-        disposition, disposition_reason, is_complex,
+        disposition, disposition_reason, is_complex, colour, colour_reasons,
         channel, received_at, is_anonymous, reporter_name, reporter_id_number, reporter_phone,
         location, category, amount, summary, receiving_officer_id
     )
@@ -393,7 +394,7 @@ WITH need AS (
            n.unit_code || '-' || to_char(n.day, 'YYYYMMDD') || '-'
                || lpad((a.last - need.n + n.rn)::text, greatest(4, length((a.last - need.n + n.rn)::text)), '0'),
            n.dispatch_id, %(source)s, 1, %(now)s, %(by)s,
-           'pending', '', false,
+           'pending', '', false, 'green', '[]'::jsonb,
            n.channel, n.received_at, n.is_anonymous, n.reporter_name, n.reporter_id_number, n.reporter_phone,
            n.location, n.category, n.amount, n.summary, n.receiving_officer_id
     FROM numbered n
@@ -471,4 +472,7 @@ def import_incidents(
             },
         )
         result.rows_loaded = cursor.rowcount
+        if result.rows_loaded:
+            # The listeners recolour the whole batch set-based (no list of a million ids).
+            incidents_changed.send(sender=Incident, incident_ids=None, bureau_id=bureau_id, import_started_at=now)
     return result

@@ -55,6 +55,12 @@ DISPOSITION_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+class Colour(models.TextChoices):
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
+
+
 class Source(models.TextChoices):
     DESK = "desk", _("Logged at the desk")
     IMPORT = "import", _("Imported from dispatch")
@@ -111,7 +117,13 @@ class IncidentContent(models.Model):
         abstract = True
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    # The colour is recomputed every night; the alerts keep its history, not the audit trail.
+    exclude=["colour", "colour_reasons", "colour_at"],
+)
 class Incident(IncidentContent):
     """One report (警情). The content columns mirror its latest version for fast lists;
     every version, the first included, is kept unchanged in IncidentVersion."""
@@ -148,6 +160,10 @@ class Incident(IncidentContent):
         db_index=False,
     )
     is_complex = models.BooleanField(_("complex (review period extended)"), default=False)
+    # Three-colour tracking (DESIGN §3), written by the compliance rules of the cases app.
+    colour = models.CharField(_("colour"), max_length=8, choices=Colour.choices, default=Colour.GREEN)
+    colour_reasons = models.JSONField(_("why this colour"), default=list, blank=True)
+    colour_at = models.DateTimeField(_("colour checked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("incident")

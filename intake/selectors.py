@@ -24,6 +24,7 @@ LIST_FIELDS = (
     "summary",
     "amount",
     "disposition",
+    "colour",
     "unit__name",
     "receiving_officer__name",
 )

@@ -35,6 +35,7 @@ class IncidentListSerializer(serializers.ModelSerializer):
             "summary",
             "unit",
             "disposition",
+            "colour",
             "version",
         ]
 
@@ -72,6 +73,8 @@ class IncidentSerializer(serializers.ModelSerializer):
             "decided_at",
             "decided_by",
             "is_complex",
+            "colour",
+            "colour_reasons",
             "created_at",
         ]
         read_only_fields = [

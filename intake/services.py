@@ -22,6 +22,7 @@ from intake.models import (
     Source,
 )
 from intake.permissions import can_approve, can_decide, can_log
+from intake.signals import incidents_changed
 from org.errors import Conflict
 from org.models import Unit, User
 from org.scope import visible_unit_ids
@@ -45,6 +46,10 @@ def check_content(data: dict[str, Any], *, user: User) -> None:
         errors["receiving_officer"] = _("The receiving officer must belong to this bureau.")
     if errors:
         raise ValidationError(errors)
+
+
+def _changed(incident: Incident) -> None:
+    incidents_changed.send(sender=Incident, incident_ids=[incident.pk], bureau_id=incident.bureau_id)
 
 
 def _next_number(*, unit: Unit, day: date) -> str:
@@ -99,6 +104,7 @@ def incident_log(*, by: User, unit: Unit, data: dict[str, Any], source: str = So
         **content,
     )
     _version_from(incident, number=1, by=by, reason="").save()
+    _changed(incident)
     return incident
 
 
@@ -127,6 +133,7 @@ def incident_correct(
     locked.version += 1
     locked.save(update_fields=[*CONTENT_FIELDS, "version"])
     _version_from(locked, number=locked.version, by=by, reason=reason.strip()).save()
+    _changed(locked)
     return locked
 
 
@@ -147,6 +154,7 @@ def incident_decide(*, incident: Incident, by: User, disposition: str, reason: s
     )
     if updated != 1:
         raise Conflict(_("Someone decided this report meanwhile. Reload it to see the decision."))
+    _changed(incident)
     incident.refresh_from_db()
     return incident
 
@@ -189,5 +197,6 @@ def extension_decide(*, request: ExtensionRequest, by: User, approve: bool, note
         raise Conflict(_("This request has already been decided."))
     if approve:
         Incident.objects.filter(pk=request.incident_id).update(is_complex=True)
+        _changed(request.incident)
     request.refresh_from_db()
     return request

@@ -1,10 +1,10 @@
 from django import template
 
-from intake.models import Category, Channel, Disposition
+from intake.models import Category, Channel, Colour, Disposition
 
 register = template.Library()
 
-_CHOICES = {"channel": Channel, "category": Category, "disposition": Disposition}
+_CHOICES = {"channel": Channel, "category": Category, "disposition": Disposition, "colour": Colour}
 
 
 @register.filter
