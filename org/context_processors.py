@@ -28,6 +28,23 @@ NAV_ITEMS: list[tuple[int, str, object, str, Visibility]] = [
 ]
 
 
+# Panels an app offers to another app's page, by slot name, so neither imports the other:
+# the intake form shows the training app's enforcement guidance for the chosen category.
+PANELS: dict[str, list[str]] = {}
+
+
+def register_panel(slot: str, url_name: str) -> None:
+    """`url_name` takes one argument, filled in by the page (e.g. the chosen category)."""
+    PANELS.setdefault(slot, [])
+    if url_name not in PANELS[slot]:
+        PANELS[slot].append(url_name)
+
+
+def panel_urls(slot: str) -> list[str]:
+    """URL templates with "__value__" where the page puts its value."""
+    return [reverse(name, args=["__value__"]) for name in PANELS.get(slot, [])]
+
+
 def register_nav(order: int, url_name: str, label, icon: str, visible: Visibility = None) -> None:
     if all(item[1] != url_name for item in NAV_ITEMS):
         NAV_ITEMS.append((order, url_name, label, icon, visible))

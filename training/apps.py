@@ -8,7 +8,7 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from org import audit
-        from org.context_processors import register_nav
+        from org.context_processors import register_nav, register_panel
         from org.demo import register_seeder
         from training import selectors
         from training.demo import seed_training
@@ -35,3 +35,5 @@ class TrainingConfig(AppConfig):
         register_seeder(50, "training", seed_training)
         register_nav(50, "training:home", _("Training"), "mortarboard")
         register_nav(51, "training:guidance", _("Enforcement guidance"), "journal-text")
+        # Beside the intake form: the guidance for the category the officer picks.
+        register_panel("intake-form-aside", "training:guidance_card")

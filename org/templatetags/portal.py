@@ -26,3 +26,12 @@ def bs(field):
     elif field.help_text:
         attrs["aria-describedby"] = f"{field.auto_id}_help"
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def panel_url(slot: str) -> str:
+    """The first panel registered for a slot, as a URL template ("" when none is)."""
+    from org.context_processors import panel_urls
+
+    urls = panel_urls(slot)
+    return urls[0] if urls else ""

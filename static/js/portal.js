@@ -21,3 +21,23 @@ document.addEventListener("change", function (event) {
     });
   }
 });
+
+// A side panel that follows a field: <aside data-panel-url="/x/__value__/" data-panel-source="id_field">
+// loads the panel for the field's value (e.g. the guidance for the chosen incident category).
+function loadPanel(aside) {
+  const source = document.getElementById(aside.dataset.panelSource);
+  if (!source || !aside.dataset.panelUrl) return;
+  if (!source.value) {
+    aside.replaceChildren();
+    return;
+  }
+  htmx.ajax("GET", aside.dataset.panelUrl.replace("__value__", encodeURIComponent(source.value)), {target: aside, swap: "innerHTML"});
+}
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-panel-url][data-panel-source]").forEach(function (aside) {
+    if (!aside.dataset.panelUrl) return;
+    loadPanel(aside);
+    const source = document.getElementById(aside.dataset.panelSource);
+    if (source) source.addEventListener("change", function () { loadPanel(aside); });
+  });
+});

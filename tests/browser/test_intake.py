@@ -26,6 +26,9 @@ def test_officer_logs_a_report_with_the_keyboard_only_and_sees_it_in_the_list(pa
     kb.press("Tab")  # received at: keeps its default (now)
     kb.press("Tab")  # category
     kb.press("ArrowDown")  # 刑事
+    # the enforcement guidance for the chosen category appears beside the form
+    page.get_by_test_id("guidance-card").wait_for()
+    assert "刑事" in page.get_by_test_id("guidance-card").inner_text()
     kb.press("Tab")  # anonymous checkbox
     kb.press("Tab")
     kb.type("王小明")
