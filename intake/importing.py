@@ -226,8 +226,8 @@ class RowParser:
             raise ImportFileError(
                 _("The header row lacks the required column(s): %(columns)s.") % {"columns": "、".join(missing)}
             )
-        self.index = {HEADERS[name]: i for name, i in columns.items() if name in HEADERS}
-        self.width = max(self.index.values()) + 1
+        index = {HEADERS[name]: i for name, i in columns.items() if name in HEADERS}
+        self.positions = [index.get(field) for field in HEADERS.values()]
         units = Unit.objects.filter(bureau_id=bureau_id).values_list("id", "code", "name")
         self.units = {code: pk for pk, code, _n in units} | {name: pk for pk, _c, name in units}
         self.officers = dict(User.objects.filter(bureau_id=bureau_id).values_list("police_number", "id"))
@@ -236,9 +236,8 @@ class RowParser:
         self.latest = now + CLOCK_SKEW
         self.seen: dict[str, int] = {}
 
-    def get(self, values: list[str], name: str) -> str:
-        i = self.index.get(name)
-        return values[i].strip() if i is not None and i < len(values) else ""
+    def dispatch_id(self, values: list[str]) -> str:
+        return self.fields(values)[0]
 
     def parse_time(self, text: str) -> datetime | None:
         if not text:
@@ -260,10 +259,27 @@ class RowParser:
                 continue
         return None
 
+    def fields(self, values: list[str]) -> list[str]:
+        """The row's values in FIELD_ORDER, stripped; missing columns and short rows give ""."""
+        width = len(values)
+        return [values[i].strip() if i is not None and i < width else "" for i in self.positions]
+
     def parse(self, row_no: int, values: list[str]) -> tuple | list[str]:
         problems: list[str] = []
-        get = self.get
-        dispatch_id = get(values, "dispatch_id")
+        (
+            dispatch_id,
+            received_text,
+            channel_text,
+            name,
+            id_number,
+            phone,
+            location,
+            category_text,
+            amount_text,
+            summary,
+            unit_text,
+            officer_text,
+        ) = self.fields(values)
         if not dispatch_id:
             problems.append(_("接警编号 is empty."))
         elif len(dispatch_id) > 40:
@@ -273,7 +289,6 @@ class RowParser:
         else:
             self.seen[dispatch_id] = row_no
 
-        received_text = get(values, "received_at")
         received_at = self.parse_time(received_text)
         if received_at is None:
             problems.append(
@@ -286,7 +301,6 @@ class RowParser:
         elif received_at.year < 2000:
             problems.append(_("报警时间 is too far in the past."))
 
-        channel_text = get(values, "channel")
         channel = CHANNELS.get(channel_text, Channel.CALL_110 if not channel_text else None)
         if channel is None:
             problems.append(
@@ -294,29 +308,26 @@ class RowParser:
                 % {"value": channel_text}
             )
 
-        category_text = get(values, "category")
         category = CATEGORIES.get(category_text, Category.OTHER if not category_text else None)
         if category is None:
             problems.append(
                 _("警情类别 “%(value)s” is not one of 刑事, 治安, 纠纷, 求助, 其他.") % {"value": category_text}
             )
 
-        name = get(values, "reporter_name")
         if len(name) > 60:
             problems.append(_("报警人 is longer than 60 characters."))
-        id_number = get(values, "reporter_id_number").upper()
+        id_number = id_number.upper()
         if id_number:
             problem = id_card_problem(id_number)
             if problem:
                 problems.append(_("报警人身份证号: %(problem)s") % {"problem": problem})
-        phone = get(values, "reporter_phone").replace(" ", "")
+        phone = phone.replace(" ", "")
         if phone and not PHONE_PATTERN.match(phone):
             problems.append(_("联系电话 “%(value)s” is not a phone number.") % {"value": phone})
-        location = get(values, "location")
         if len(location) > 200:
             problems.append(_("发案地点 is longer than 200 characters."))
 
-        amount_text = get(values, "amount").replace(",", "").removesuffix("元")
+        amount_text = amount_text.replace(",", "").removesuffix("元")
         amount = None
         if amount_text:
             try:
@@ -329,11 +340,9 @@ class RowParser:
                 elif amount > MAX_AMOUNT or not amount.is_finite():
                     problems.append(_("涉案金额 is too large."))
 
-        summary = get(values, "summary")
         if not summary:
             problems.append(_("简要案情 is empty."))
 
-        unit_text = get(values, "unit")
         unit_id = self.units.get(unit_text) if unit_text else self.default_unit_id
         if unit_id is None:
             problems.append(
@@ -341,7 +350,6 @@ class RowParser:
                 if unit_text
                 else _("接警单位 is empty.")
             )
-        officer_text = get(values, "officer")
         officer_id = self.officers.get(officer_text) if officer_text else None
         if officer_text and officer_id is None:
             problems.append(_("接警民警 “%(value)s” is not a police number of this bureau.") % {"value": officer_text})
@@ -386,7 +394,7 @@ WITH need AS (
 ), inserted AS (
     INSERT INTO intake_incident (
         bureau_id, unit_id, number, dispatch_id, source, version, created_at, created_by_id,
-        disposition, disposition_reason, is_complex, colour, colour_reasons,
+        disposition, disposition_reason, is_complex,
         channel, received_at, is_anonymous, reporter_name, reporter_id_number, reporter_phone,
         location, category, amount, summary, receiving_officer_id
     )
@@ -394,7 +402,7 @@ WITH need AS (
            n.unit_code || '-' || to_char(n.day, 'YYYYMMDD') || '-'
                || lpad((a.last - need.n + n.rn)::text, greatest(4, length((a.last - need.n + n.rn)::text)), '0'),
            n.dispatch_id, %(source)s, 1, %(now)s, %(by)s,
-           'pending', '', false, 'green', '[]'::jsonb,
+           'pending', '', false,
            n.channel, n.received_at, n.is_anonymous, n.reporter_name, n.reporter_id_number, n.reporter_phone,
            n.location, n.category, n.amount, n.summary, n.receiving_officer_id
     FROM numbered n
@@ -450,7 +458,7 @@ def import_incidents(
                 if isinstance(parsed, tuple):
                     copy.write_row(parsed)
                 else:
-                    result.errors.append((row_no, parser.get(values, "dispatch_id")[:200], "；".join(parsed)))
+                    result.errors.append((row_no, parser.dispatch_id(values)[:200], "；".join(parsed)))
         progress("checking", 1.0)
         cursor.execute(
             """

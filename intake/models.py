@@ -161,8 +161,13 @@ class Incident(IncidentContent):
     )
     is_complex = models.BooleanField(_("complex (review period extended)"), default=False)
     # Three-colour tracking (DESIGN §3), written by the compliance rules of the cases app.
-    colour = models.CharField(_("colour"), max_length=8, choices=Colour.choices, default=Colour.GREEN)
-    colour_reasons = models.JSONField(_("why this colour"), default=list, blank=True)
+    # Database defaults as well, so that set-based inserts (imports, seeding) need not name them.
+    colour = models.CharField(
+        _("colour"), max_length=8, choices=Colour.choices, default=Colour.GREEN, db_default=Colour.GREEN
+    )
+    colour_reasons = models.JSONField(
+        _("why this colour"), default=list, db_default=models.Value([], output_field=models.JSONField()), blank=True
+    )
     colour_at = models.DateTimeField(_("colour checked at"), null=True, blank=True)
 
     class Meta:

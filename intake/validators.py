@@ -1,7 +1,7 @@
 """Validation of what a reporter tells the desk officer: ID-card number, phone, times, amounts.
 
-The import path checks the same rules in SQL (intake/sql.py: portal_id_card_ok); the tests
-run both over the same cases so the two cannot drift apart.
+The desk form, the API and the bulk import (intake/importing.py) all call these functions,
+so a report is judged by the same rules however it arrives.
 """
 
 from __future__ import annotations
