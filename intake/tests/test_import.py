@@ -275,3 +275,20 @@ def test_upload_is_imported_by_a_real_celery_worker(tmp_path, bureau, settings):
     assert job.status == ImportStatus.DONE and job.rows_loaded == 2
     page = client.get(f"/intake/import/{job.pk}/").content.decode()
     assert 'data-status="done"' in page
+
+
+def test_import_command_loads_a_file_and_lists_refused_rows(tmp_path, bureau):
+    from django.core.management import CommandError, call_command
+
+    path = write_csv(tmp_path / "x.csv", [row(1), row(2, 涉案金额="-1")])
+    errors = tmp_path / "refused.csv"
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 rows were refused"):
+        call_command(
+            "import_incidents", str(path), "--by", bureau.supervisor.police_number, "--errors", str(errors), stdout=out
+        )
+    assert "1 loaded" in out.getvalue()
+    assert Incident.objects.filter(dispatch_id="J20250128000001").exists()
+    assert "负数" in errors.read_text(encoding="utf-8-sig")
+    call_command("import_incidents", str(write_csv(tmp_path / "y.csv", [row(3)])), stdout=io.StringIO())
+    assert Incident.objects.count() == 2
