@@ -13,6 +13,42 @@ PASSWORD = "Correct-horse-42"
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_with_force_login(monkeypatch, settings):
+    """force_login skips the login form, and so the second factor: a test that is not about
+    two-factor login signs users of two-factor roles in as verified (tests/test_twofactor.py
+    goes through the real pages)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if user.role in settings.PORTAL_TWO_FACTOR_ROLES:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request, django_db_blocker):
+    """A transactional test (the browser tests) empties every table when it ends, the rows of
+    data migrations too; put the reference data back for the tests that follow."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        from org import reference
+
+        with django_db_blocker.unblock():
+            reference.ensure_all()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2 at full strength costs ~0.3 s a user; the tests are about scope, not hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -42,11 +42,9 @@ def bench_database_url() -> str:
     with psycopg.connect(**params, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    host = db["HOST"]
-    if host.startswith("/"):
-        return f"postgres://{auth}@/{BENCH_DB}?host={host}&port={params['port']}"
-    return f"postgres://{auth}@{host}:{params['port']}/{BENCH_DB}"
+    from config.embedded import database_url
+
+    return database_url(db, name=BENCH_DB)
 
 
 def main() -> int:

@@ -1,9 +1,10 @@
 """The REST API under /api/v1/: each app contributes its routes here."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from cases import api as cases_api
+from inspections import api as inspections_api
 from intake import api as intake_api
 from org import api as org_api
 from training import api as training_api
@@ -19,9 +20,15 @@ router.register("training/qualifications", training_api.QualificationViewSet, ba
 router.register("training/guidance", training_api.GuidanceViewSet, basename="training-guidance")
 router.register("incidents", intake_api.IncidentViewSet, basename="incident")
 router.register("extension-requests", intake_api.ExtensionRequestViewSet, basename="extension-request")
+router.register("findings", inspections_api.FindingViewSet, basename="finding")
+router.register("rectification-orders", inspections_api.OrderViewSet, basename="rectification-order")
+router.register("accountability-cases", inspections_api.AccountabilityCaseViewSet, basename="accountability-case")
+router.register("duty-evaluations", inspections_api.EvaluationViewSet, basename="duty-evaluation")
+router.register("cases", cases_api.CaseViewSet, basename="case")
+router.register("alerts", cases_api.AlertViewSet, basename="alert")
+router.register("rules", cases_api.RuleViewSet, basename="rule")
 
 urlpatterns = [
     path("me/", org_api.me, name="me"),
-    path("token/", obtain_auth_token, name="token"),
     *router.urls,
 ]

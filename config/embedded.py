@@ -48,3 +48,13 @@ def filesystem_broker_options(folder: Path) -> dict:
         "processed_folder": str(folder / "processed"),
         "store_processed": False,
     }
+
+
+def database_url(db: dict, *, name: str | None = None) -> str:
+    """A DATABASE_URL for Django's settings of one database (optionally another database name
+    on the same server), for subprocesses: bench servers, a worker in a test."""
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    host, port, name = db["HOST"] or "127.0.0.1", db["PORT"] or 5432, name or db["NAME"]
+    if str(host).startswith("/"):  # a unix socket folder (the embedded server)
+        return f"postgres://{auth}@/{name}?host={host}&port={port}"
+    return f"postgres://{auth}@{host}:{port}/{name}"

@@ -46,7 +46,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
@@ -67,8 +71,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "org.twofactor.TwoFactorMiddleware",
+    "org.security.SecurityEventMiddleware",
+    "org.passwords.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Attributes every audited change to the request's user and path.
     "pghistory.middleware.HistoryMiddleware",
@@ -117,10 +126,18 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "org.passwords.ComplexityValidator"},
+    {"NAME": "org.passwords.HistoryValidator"},
 ]
+# Roles that log in with two factors (password + TOTP).
+PORTAL_TWO_FACTOR_ROLES = env.list("PORTAL_TWO_FACTOR_ROLES", default=["supervisor", "leadership", "admin"])
+OTP_TOTP_ISSUER = "执法监督平台"
+PORTAL_ADMIN_PASSWORD_DAYS = env.int("PORTAL_ADMIN_PASSWORD_DAYS", default=90)
+PORTAL_INACTIVE_DAYS = env.int("PORTAL_INACTIVE_DAYS", default=90)
+PORTAL_BACKUP_DIR = env.path("PORTAL_BACKUP_DIR", default=VAR_DIR / "backups")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -156,6 +173,22 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("DJANGO_BEHIND_PROXY", default=False) else None
 )
 X_FRAME_OPTIONS = "DENY"
+# No inline scripts anywhere: every script is a static file (htmx attributes are not scripts).
+# Inline style attributes stay allowed (progress bars set their width).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 # An intranet host of a police bureau does not belong on the browsers' public HSTS preload list.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
@@ -195,6 +228,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # Exactly one beat runs these (make run starts one). Each task is safe to run twice.
 CELERY_BEAT_SCHEDULE: dict = {
+    # Accounts unused for 90 days are disabled.
+    "org-disable-inactive": {"task": "org.disable_inactive_accounts", "schedule": crontab(hour=4, minute=0)},
+    # The hash chain over the audit trail is rechecked every night.
+    "org-verify-audit": {"task": "org.verify_audit", "schedule": crontab(hour=3, minute=30)},
     # Spot-test attempts left open are scored soon after their time runs out.
     "training-expire-attempts": {"task": "training.expire_overdue_attempts", "schedule": timedelta(minutes=1)},
     # Qualification expiry reminders, each morning.
@@ -202,8 +239,20 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "training.qualification_reminders",
         "schedule": crontab(hour=6, minute=0),
     },
+    # The nightly compliance run: every control rule over every record, colours and alerts.
+    "cases-compliance-run": {"task": "cases.run_compliance", "schedule": crontab(hour=2, minute=0)},
+    # Alerts unreviewed for 2 working days go to the legal supervisors; checked hourly in office hours.
+    "cases-escalate-alerts": {"task": "cases.escalate_alerts", "schedule": crontab(minute=5, hour="8-18")},
+    # Confirmed alerts become findings with rectification orders within a minute (idempotent).
+    "inspections-findings-from-alerts": {"task": "inspections.findings_from_alerts", "schedule": timedelta(minutes=1)},
+    # Rectification orders past their deadline turn overdue and escalate.
+    "inspections-escalate-orders": {"task": "inspections.escalate_overdue_orders", "schedule": timedelta(minutes=10)},
+    # Case-handling points earned by the steps recorded during the day.
+    "inspections-award-points": {"task": "inspections.award_points", "schedule": crontab(hour=3, minute=0)},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULER = "config.beat:SingleBeatScheduler"
+CELERY_TASK_TIME_LIMIT = 60 * 60  # no task runs for ever; long ones set their own
 
 # --- Cache (progress of long work such as imports): Redis when set, else files under var/ ---
 if REDIS_URL:
@@ -217,6 +266,8 @@ else:
 PORTAL_IMPORT_MAX_BYTES = env.int("PORTAL_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
 PORTAL_EXPORT_MAX_ROWS = env.int("PORTAL_EXPORT_MAX_ROWS", default=50_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Evidence attached to findings and rectification answers (PDF, PNG, JPEG), per file.
+PORTAL_ATTACHMENT_MAX_BYTES = env.int("PORTAL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- REST API ---
 REST_FRAMEWORK = {
@@ -245,6 +296,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_schema.document_errors",
+    ],
     # Choice sets that share a field name across models get their own schema names.
     "ENUM_NAME_OVERRIDES": {
         "IncidentDispositionEnum": "intake.models.Disposition",

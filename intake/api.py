@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import fields as serializers_fields
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
 from intake import selectors, services
 from intake.filters import IncidentFilter
 from intake.models import Source
+from intake.permissions import can_log
 from intake.serializers import (
     CorrectionSerializer,
     DecisionSerializer,
@@ -22,8 +25,11 @@ from intake.serializers import (
     ExtensionRequestSerializer,
     IncidentListSerializer,
     IncidentSerializer,
+    ReporterSerializer,
     VersionSerializer,
 )
+from org.models import SecurityEventKind
+from org.security import record
 
 
 class KeysetPagination(BasePagination):
@@ -162,6 +168,8 @@ class IncidentViewSet(
         return self.get_paginated_response([list_row(row) for row in rows])
 
     def create(self, request, *args, **kwargs):
+        if not can_log(request.user):  # refuse before validating: no hints to those who may not log
+            raise PermissionDenied(_("Your role does not log incident reports."))
         serializer = IncidentSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -196,6 +204,15 @@ class IncidentViewSet(
             incident=incident, by=request.user, changes=data, reason=reason, expected_version=expected
         )
         return Response(IncidentSerializer(incident, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="The reporter's identity in full (recorded as a security event)", responses=ReporterSerializer
+    )
+    @action(detail=True, methods=["get"])
+    def reporter(self, request, pk=None, version=None):
+        incident = self.get_object()
+        record(request, SecurityEventKind.REVEAL, record=f"intake.incident:{incident.pk}")
+        return Response(ReporterSerializer(incident).data)
 
     @extend_schema(summary="Every version of a report", responses=VersionSerializer(many=True))
     @action(detail=True, methods=["get"])

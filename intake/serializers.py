@@ -13,6 +13,7 @@ from intake.models import (
     IncidentVersion,
 )
 from intake.services import check_content
+from org.masking import mask_id_card, mask_phone
 from org.models import Unit, User
 
 
@@ -102,6 +103,13 @@ class IncidentSerializer(serializers.ModelSerializer):
     def validate_reporter_id_number(self, value: str) -> str:
         return value.strip().upper()
 
+    def to_representation(self, instance):
+        # Personal identifiers are masked; GET …/{id}/reporter/ gives them in full (and records it).
+        data = super().to_representation(instance)
+        data["reporter_id_number"] = mask_id_card(data.get("reporter_id_number") or "")
+        data["reporter_phone"] = mask_phone(data.get("reporter_phone") or "")
+        return data
+
     def validate(self, attrs):
         merged = dict(attrs)
         if self.instance is not None:
@@ -135,6 +143,12 @@ class CorrectionSerializer(IncidentSerializer):
 class VersionSerializer(serializers.ModelSerializer):
     created_by = serializers.SlugRelatedField(slug_field="police_number", read_only=True)
     receiving_officer = serializers.SlugRelatedField(slug_field="police_number", read_only=True)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["reporter_id_number"] = mask_id_card(data.get("reporter_id_number") or "")
+        data["reporter_phone"] = mask_phone(data.get("reporter_phone") or "")
+        return data
 
     class Meta:
         model = IncidentVersion
@@ -177,3 +191,9 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
 class ExtensionDecisionSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReporterSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Incident
+        fields = ["id", "is_anonymous", "reporter_name", "reporter_id_number", "reporter_phone"]

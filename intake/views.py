@@ -17,6 +17,11 @@ from intake.forms import CorrectionForm, DecisionForm, ExtensionForm, ImportForm
 from intake.models import Incident
 from intake.permissions import can_approve, can_decide, can_import, can_log
 from org.errors import Conflict
+from org.masking import mask_id_card, mask_phone
+from org.models import SecurityEventKind
+from org.security import record, record_export
+
+MASKED = {"reporter_id_number": mask_id_card, "reporter_phone": mask_phone}
 
 
 def _incident_or_404(user, pk: int) -> Incident:
@@ -53,6 +58,7 @@ def incident_export(request):
     if not filters.is_valid():
         messages.error(request, _("Correct the filter before exporting."))
         return redirect(reverse("intake:list"))
+    record_export(request, "intake.incidents", filters={k: v for k, v in request.GET.items() if v})
     return exports.incidents_xlsx(filters.qs)
 
 
@@ -79,13 +85,17 @@ def incident_create(request):
 @login_required
 def incident_detail(request, pk: int):
     incident = _incident_or_404(request.user, pk)
+    # ID-card numbers and phones are masked until the user asks to see them; each reveal is recorded.
+    revealed = request.GET.get("reveal") == "1"
+    if revealed:
+        record(request, SecurityEventKind.REVEAL, record=f"intake.incident:{incident.pk}")
     versions = list(selectors.incident_versions(incident))
     fields = [f for f in Incident.CONTENT_FIELDS]
     labels = {f: Incident._meta.get_field(f).verbose_name for f in fields}
     comparison = [
         {
             "label": labels[f],
-            "values": [_display(v, f) for v in versions],
+            "values": [_display(v, f, revealed=revealed) for v in versions],
             "changed": len({str(getattr(v, f)) for v in versions}) > 1,
         }
         for f in fields
@@ -102,14 +112,19 @@ def incident_detail(request, pk: int):
             "decision_form": DecisionForm(),
             "extension_form": ExtensionForm(),
             "extension_requests": incident.extension_requests.select_related("requested_by", "decided_by"),
+            "revealed": revealed,
+            "reporter_id": incident.reporter_id_number if revealed else mask_id_card(incident.reporter_id_number),
+            "reporter_phone": incident.reporter_phone if revealed else mask_phone(incident.reporter_phone),
         },
     )
 
 
-def _display(version, field: str) -> str:
+def _display(version, field: str, *, revealed: bool) -> str:
     value = getattr(version, field)
     if value is None or value == "":
         return "—"
+    if not revealed and field in MASKED:
+        return MASKED[field](value)
     getter = getattr(version, f"get_{field}_display", None)
     if getter:
         return str(getter())
@@ -150,6 +165,8 @@ def incident_correct(request, pk: int):
     if not can_decide(request.user, incident):
         raise PermissionDenied
     form = CorrectionForm(request.POST or None, instance=incident, user=request.user)
+    if request.method == "GET":  # the form shows the personal data in full, to correct it
+        record(request, SecurityEventKind.REVEAL, record=f"intake.incident:{incident.pk}", form="correct")
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("reason")
@@ -242,6 +259,7 @@ def import_errors(request, pk: int):
     if not can_import(request.user):
         raise PermissionDenied
     job = get_object_or_404(selectors.import_jobs_for(request.user), pk=pk)
+    record_export(request, "intake.import_errors", job=job.pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM

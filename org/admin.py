@@ -30,8 +30,18 @@ class OfficerChangeForm(UserChangeForm):
         fields = "__all__"
 
 
+@admin.action(description=_("Reset two-factor login (set up again at next login)"))
+def reset_two_factor(modeladmin, request, queryset):
+    from org import twofactor
+
+    for user in queryset:
+        twofactor.reset(user)
+    modeladmin.message_user(request, _("Two-factor login reset for %(n)s officer(s).") % {"n": queryset.count()})
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    actions = [reset_two_factor]
     form = OfficerChangeForm
     add_form = OfficerCreationForm
     ordering = ("police_number",)

@@ -17,3 +17,21 @@ class OrgConfig(AppConfig):
         from org.demo import register_seeder, seed_org
 
         register_seeder(10, "org", seed_org)
+
+        # Security events and the seal of the audit trail.
+        from axes.signals import user_locked_out
+        from django.db.models.signals import post_migrate
+
+        from org import security
+
+        user_locked_out.connect(security.locked_out, dispatch_uid="org-security-lockout")
+        post_migrate.connect(_install_audit_seal, sender=self, dispatch_uid="org-audit-seal")
+
+
+def _install_audit_seal(sender, using="default", **kwargs) -> None:
+    """After every migrate: every audit table (new ones too) seals what it records."""
+    from django.db import connections
+
+    from org import auditseal
+
+    auditseal.install(connections[using])

@@ -51,6 +51,21 @@ def register_nav(order: int, url_name: str, label, icon: str, visible: Visibilit
         NAV_ITEMS.sort(key=lambda item: item[0])
 
 
+# Panels the home page shows, each a callable (request) -> HTML or "" (e.g. the cases app's
+# counts by colour per unit), registered in AppConfig.ready() so org never imports upward.
+HOME_PANELS: list[tuple[int, Callable]] = []
+
+
+def register_home_panel(order: int, render: Callable) -> None:
+    if all(existing is not render for _, existing in HOME_PANELS):
+        HOME_PANELS.append((order, render))
+        HOME_PANELS.sort(key=lambda item: item[0])
+
+
+def home_panels(request) -> list[str]:
+    return [html for _order, render in HOME_PANELS if (html := render(request))]
+
+
 def _visible(user, visible: Visibility) -> bool:
     if visible is None:
         return True
@@ -68,4 +83,6 @@ def navigation(request):
         if _visible(user, visible):
             url = reverse(name)
             items.append({"url": url, "label": label, "icon": icon, "active": request.path == url})
-    return {"nav_items": items}
+    from org.notifications import unread_count
+
+    return {"nav_items": items, "unread_notifications": unread_count(user)}

@@ -186,6 +186,7 @@ def seed_org(ctx: DemoContext) -> None:
                 add(unit, Role.LEADERSHIP)
 
     User.objects.bulk_create(officers)
+    _demo_authenticators(rng)
     legal_officers = [o for o in User.objects.filter(bureau=bureau, role=Role.LEGAL_OFFICER).order_by("police_number")]
     handling = [by_code[code] for code, _n, kind in UNITS if kind in (UnitKind.STATION, UnitKind.BRIGADE)]
 
@@ -204,3 +205,15 @@ def seed_org(ctx: DemoContext) -> None:
             )
     LegalOfficerAssignment.objects.bulk_create(assignments)
     ctx.progress("officers", len(officers), len(officers))
+
+
+def _demo_authenticators(rng: random.Random) -> None:
+    """The demo accounts of two-factor roles get an authenticator with a known key, so a visitor
+    can log in with `python manage.py demo_otp POLICE_NUMBER` or any authenticator app."""
+    from django.conf import settings
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for number, role in DEMO_ACCOUNTS:
+        if role in settings.PORTAL_TWO_FACTOR_ROLES:
+            user = User.objects.get(police_number=number)
+            TOTPDevice.objects.create(user=user, name="demo", confirmed=True, key=rng.randbytes(20).hex())

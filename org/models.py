@@ -4,6 +4,7 @@ rotation of stationed legal officers. Scope rules live in org/scope.py."""
 from __future__ import annotations
 
 import pghistory
+import pgtrigger
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
@@ -121,7 +122,7 @@ class UserManager(BaseUserManager["User"]):
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
     # Secrets and login bookkeeping are not history worth keeping.
-    exclude=["password", "last_login"],
+    exclude=["password", "last_login", "password_changed_at"],
 )
 class User(AbstractBaseUser, PermissionsMixin):
     """An officer (民警 or 辅警) with a login: the police number is the user name."""
@@ -144,6 +145,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the admin site"), default=False)
     date_joined = models.DateTimeField(_("account created"), default=timezone.now)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -214,3 +216,112 @@ class LegalOfficerAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer} → {self.unit}"
+
+
+class Notification(models.Model):
+    """One message in an officer's inbox: a new alert, an escalation, a decision that concerns them.
+    Any app may send one through org.notifications.notify(); org knows nothing of what it is about."""
+
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, verbose_name=_("bureau"), db_index=False)
+    # Indexed by the inbox index below (recipient, -created_at).
+    recipient = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("recipient"), db_index=False
+    )
+    kind = models.CharField(_("kind"), max_length=20)
+    title = models.CharField(_("title"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            # The inbox: WHERE recipient_id = … ORDER BY created_at DESC, id DESC.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox_idx"),
+            # The navbar badge on every page: SELECT count(*) WHERE recipient_id = … AND read_at IS NULL.
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN = "login", _("Logged in")
+    LOGOUT = "logout", _("Logged out")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOCKOUT = "lockout", _("Locked out")
+    DENIED = "denied", _("Permission denied")
+    EXPORT = "export", _("Export or download")
+    REVEAL = "reveal", _("Personal data shown in full")
+
+
+class SecurityEvent(models.Model):
+    """Who signed in, failed, was locked out or refused, and what left the system (等保三级).
+    Append-only: the database refuses UPDATE and DELETE, and the audit chain seals every row."""
+
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, null=True, db_index=False)
+    user = models.ForeignKey(
+        "org.User", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("officer"), db_index=False
+    )
+    username = models.CharField(_("police number given"), max_length=150, blank=True)
+    kind = models.CharField(_("event"), max_length=20, choices=SecurityEventKind.choices)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    path = models.CharField(_("page"), max_length=300, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        indexes = [
+            # The supervisors' search: WHERE bureau_id = … (AND user_id = … / kind = …) ORDER BY at DESC.
+            models.Index(fields=["bureau", "-at"], name="security_event_time_idx"),
+            models.Index(fields=["user", "-at"], name="security_event_user_idx"),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="security_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"
+
+
+class AuditSeal(models.Model):
+    """One link of the hash chain over the audit trail. A database trigger on every audit table
+    writes a link per statement, in the same transaction: which rows (id ranges), a digest of
+    their content, the previous link's hash and its own. `verify_audit` recomputes all of it."""
+
+    at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=100)
+    id_column = models.CharField(max_length=30)
+    columns = models.JSONField()
+    ranges = models.JSONField()
+    rows = models.PositiveIntegerField()
+    digest = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        triggers = [
+            pgtrigger.Protect(name="audit_seal_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.source} {self.hash[:12]}"
+
+
+class PasswordHistory(models.Model):
+    """Earlier password hashes of an officer: a new password may not repeat the last five."""
+
+    user = models.ForeignKey("org.User", on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["user", "-changed_at"], name="password_history_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.changed_at:%Y-%m-%d}"

@@ -5,10 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from org import audit
+from org import audit, notifications
+from org.context_processors import home_panels
 from org.models import Role
 from org.selectors import assignments_for, officers_for, units_for
 
@@ -26,6 +28,7 @@ def home(request):
         "officer_count": officers_for(user).count(),
         "assigned_units": units if user.role == Role.LEGAL_OFFICER else None,
         "today": timezone.localdate(),
+        "panels": home_panels(request),
     }
     return render(request, "org/home.html", context)
 
@@ -74,3 +77,21 @@ def record_history(request, label: str, pk: int):
         "org/record_history.html",
         {"object": obj, "model_name": model._meta.verbose_name, "entries": audit.history(obj)},
     )
+
+
+@login_required
+def inbox(request):
+    page = Paginator(notifications.notifications_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "org/inbox.html", {"page": page})
+
+
+@login_required
+@require_POST
+def inbox_read(request, pk: int | None = None):
+    """Mark one notification (or all) read; following its link marks it read too."""
+    notifications.notification_mark_read(user=request.user, pk=pk)
+    if pk is not None and request.POST.get("follow"):
+        target = notifications.notifications_for(request.user).filter(pk=pk).values_list("url", flat=True).first()
+        if target and target.startswith("/"):
+            return redirect(target)
+    return redirect("org:inbox")

@@ -85,3 +85,18 @@ def test_seeding_twice_is_refused_unless_asked_to_skip():
         call_command("seed_demo", "--seed", "1", "--incidents", "0")
     call_command("seed_demo", "--if-empty")  # make run's second start: nothing to do, no error
     assert Bureau.objects.count() == 1
+
+
+def test_demo_accounts_of_two_factor_roles_have_a_working_demo_authenticator():
+    import io
+    import re
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    call_command("seed_demo", "--seed", "1", "--incidents", "0")
+    out = io.StringIO()
+    call_command("demo_otp", "100310", stdout=out)
+    code = re.search(r"code: (\d{6})", out.getvalue()).group(1)
+    assert TOTPDevice.objects.get(user__police_number="100310").verify_token(code)
+    with pytest.raises(CommandError):
+        call_command("demo_otp", "100101")  # an officer has no second factor

@@ -211,3 +211,18 @@ def test_schema_documents_the_incident_endpoints_with_examples(client, bureau):
         assert path in schema["paths"]
     create = schema["paths"]["/api/v1/incidents/"]["post"]["requestBody"]["content"]["application/json"]
     assert create["examples"]
+
+
+def test_api_masks_identifiers_and_the_reporter_endpoint_reveals_and_records(client, bureau, reports):
+    from org.models import SecurityEvent
+
+    client.force_login(bureau.supervisor)
+    url = f"/api/v1/incidents/{reports['a'].pk}/"
+    body = client.get(url).json()
+    assert body["reporter_id_number"] == "1101**********002X" and body["reporter_phone"] == "138****5678"
+    assert "11010519491231002X" not in client.get(url + "versions/").content.decode()
+    full = client.get(url + "reporter/").json()
+    assert full["reporter_id_number"] == "11010519491231002X"
+    assert SecurityEvent.objects.filter(kind="reveal", user=bureau.supervisor).count() == 1
+    client.force_login(bureau.other_officer)
+    assert client.get(url + "reporter/").status_code == 404

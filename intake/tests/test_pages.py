@@ -80,3 +80,28 @@ def test_officer_cannot_approve(client, bureau):
     request = extension_request(incident=incident, by=bureau.officer, kind=ExtensionKind.ADMIN_COMPLEX, reason="复杂")
     client.force_login(bureau.officer)
     assert client.post(f"/intake/approvals/{request.pk}/", {"decision": "approve"}).status_code == 403
+
+
+def test_personal_identifiers_are_masked_until_revealed_and_each_reveal_is_recorded(client, bureau):
+    from org.models import SecurityEvent
+
+    incident = log_report(bureau.officer, reporter_id_number="11010519491231002X", reporter_phone="13812345678")
+    client.force_login(bureau.supervisor)
+    page = client.get(f"/intake/{incident.pk}/").content.decode()
+    assert "11010519491231002X" not in page and "1101**********002X" in page
+    assert "13812345678" not in page and "138****5678" in page
+    assert not SecurityEvent.objects.filter(kind="reveal").exists()
+    revealed = client.get(f"/intake/{incident.pk}/", {"reveal": "1"}).content.decode()
+    assert "11010519491231002X" in revealed and "13812345678" in revealed
+    event = SecurityEvent.objects.get(kind="reveal")
+    assert event.user == bureau.supervisor and event.detail["record"] == f"intake.incident:{incident.pk}"
+
+
+def test_lists_and_exports_never_carry_the_full_identifiers(client, bureau):
+    log_report(bureau.officer, reporter_id_number="11010519491231002X", reporter_phone="13812345678")
+    client.force_login(bureau.supervisor)
+    assert "11010519491231002X" not in client.get("/intake/").content.decode()
+    export = b"".join(client.get("/intake/export/").streaming_content)
+    sheet = load_workbook(io.BytesIO(export)).active
+    cells = {str(c) for row in sheet.values for c in row}
+    assert "11010519491231002X" not in cells and "13812345678" not in cells

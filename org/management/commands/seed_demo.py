@@ -5,11 +5,13 @@ from __future__ import annotations
 import random
 
 import pghistory
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from org import reference
 from org.demo import DEMO_ACCOUNTS, DEMO_BUREAU_CODE, DEMO_PASSWORD, DemoContext, seeders
 from org.models import Bureau, User
 
@@ -43,6 +45,7 @@ class Command(BaseCommand):
                 bar = bars[label] = tqdm(total=total, desc=label, unit="rows", file=self.stderr._out)
             bar.update(done - bar.n)
 
+        reference.ensure_all()  # rules, calendar, categories: present even in a hand-made database
         ctx = DemoContext(rng=random.Random(seed), year=year, incidents=incidents, progress=progress)
         with pghistory.context(command="seed_demo"):
             for _order, name, seeder in seeders():
@@ -56,8 +59,17 @@ class Command(BaseCommand):
     def _print_accounts(self) -> None:
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD}):"))
         users = {u.police_number: u for u in User.objects.filter(police_number__in=[n for n, _ in DEMO_ACCOUNTS])}
-        for number, _role in DEMO_ACCOUNTS:
+        two_factor = []
+        for number, role in DEMO_ACCOUNTS:
             user = users.get(number)
             if user:
                 unit = user.unit.name if user.unit else ""
-                self.stdout.write(f"  {number}  {user.get_role_display():<8} {user.name} {unit}")
+                mark = " *" if role in settings.PORTAL_TWO_FACTOR_ROLES else ""
+                self.stdout.write(f"  {number}  {user.get_role_display():<8} {user.name} {unit}{mark}")
+                if mark:
+                    two_factor.append(number)
+        if two_factor:
+            self.stdout.write(
+                "  * two-factor login: the 6-digit code is printed by `.venv/bin/python manage.py demo_otp "
+                f"{two_factor[0]}` (or add the key it prints to an authenticator app)"
+            )

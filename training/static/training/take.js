@@ -9,6 +9,9 @@
   const countdown = document.getElementById("countdown");
   const alertBox = document.getElementById("take-alert");
   const csrf = document.querySelector("#submit-form input[name=csrfmiddlewaretoken]").value;
+  // Answers are saved one by one as they change; the answer form itself is never submitted.
+  const answers = document.getElementById("answers");
+  if (answers) answers.addEventListener("submit", (event) => event.preventDefault());
   const pending = new Set();
   let over = false;
 

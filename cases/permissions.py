@@ -1,0 +1,32 @@
+"""Who may act on a case or an alert they can see (scope itself is org.scope)."""
+
+from __future__ import annotations
+
+from org.models import Role, User
+from org.scope import visible_unit_ids
+
+UNIT_ROLES = (Role.OFFICER, Role.UNIT_LEADER)
+REVIEW_ROLES = (Role.LEGAL_OFFICER, Role.SUPERVISOR, Role.ADMIN)
+
+
+def _sees_unit(user: User, unit_id: int, bureau_id: int) -> bool:
+    return bureau_id == user.bureau_id and visible_unit_ids(user).filter(id=unit_id).exists()
+
+
+def can_enter_steps(user: User, unit_id: int, bureau_id: int) -> bool:
+    return user.is_authenticated and user.role in UNIT_ROLES and user.unit_id == unit_id and user.bureau_id == bureau_id
+
+
+def can_review_steps(user: User, unit_id: int, bureau_id: int) -> bool:
+    return (
+        user.is_authenticated
+        and user.role == Role.UNIT_LEADER
+        and user.unit_id == unit_id
+        and user.bureau_id == bureau_id
+    )
+
+
+def can_review_alerts(user: User, alert=None) -> bool:
+    if not user.is_authenticated or user.role not in REVIEW_ROLES:
+        return False
+    return alert is None or _sees_unit(user, alert.unit_id, alert.bureau_id)

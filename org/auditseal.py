@@ -1,0 +1,155 @@
+"""The hash chain over the audit trail (等保三级: audit that cannot be quietly changed).
+
+Every audit table (django-pghistory's event tables and SecurityEvent) gets a statement-level
+trigger that, in the same transaction as the change, appends one AuditSeal: the id ranges of
+the rows the statement wrote, the columns sealed, a digest of their content, the previous
+seal's hash and its own. Audit rows and seals are append-only (the database refuses UPDATE
+and DELETE), and `verify_audit` recomputes every digest and link, naming the first broken one.
+
+Seals are ordered by a transaction-scoped advisory lock taken when a statement's seal is
+written, so each seal's "previous" is the one committed or written just before it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import connection
+
+FUNCTION_SQL = r"""
+CREATE OR REPLACE FUNCTION portal_audit_seal() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+    id_col text := TG_ARGV[0];
+    v_rows integer;
+    v_digest text;
+    v_ranges jsonb;
+    v_columns jsonb;
+    v_prev text;
+    v_hash text;
+BEGIN
+    EXECUTE format($q$
+        WITH body AS (SELECT %1$I AS id, to_jsonb(r) AS doc FROM new_rows r),
+        islands AS (SELECT id, id - row_number() OVER (ORDER BY id) AS grp FROM body)
+        SELECT (SELECT count(*) FROM body),
+               (SELECT encode(sha256(convert_to(
+                           coalesce(string_agg(md5(doc::text), '' ORDER BY id), ''), 'UTF8')), 'hex')
+                  FROM body),
+               (SELECT coalesce(jsonb_agg(jsonb_build_array(lo, hi) ORDER BY lo), '[]'::jsonb)
+                  FROM (SELECT min(id) AS lo, max(id) AS hi FROM islands GROUP BY grp) g),
+               (SELECT to_jsonb(array(SELECT jsonb_object_keys(doc) ORDER BY 1)) FROM body LIMIT 1)
+    $q$, id_col) INTO v_rows, v_digest, v_ranges, v_columns;
+    IF v_rows = 0 THEN
+        RETURN NULL;
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('portal-audit-seal'));
+    SELECT hash INTO v_prev FROM org_auditseal ORDER BY id DESC LIMIT 1;
+    v_prev := coalesce(v_prev, '');
+    v_hash := encode(sha256(convert_to(
+        concat_ws('|', v_prev, TG_TABLE_NAME, v_columns::text, v_ranges::text, v_rows::text, v_digest),
+        'UTF8')), 'hex');
+    INSERT INTO org_auditseal (at, source, id_column, columns, ranges, rows, digest, prev_hash, hash)
+    VALUES (now(), TG_TABLE_NAME, id_col, v_columns, v_ranges, v_rows, v_digest, v_prev, v_hash);
+    RETURN NULL;
+END
+$fn$;
+"""
+
+
+def audited_tables() -> list[tuple[str, str]]:
+    """(table, id column) of every audit table: pghistory's event models and security events."""
+    import pghistory.models
+
+    tables = []
+    for model in apps.get_models():
+        if issubclass(model, pghistory.models.Event) and not model._meta.proxy and not model._meta.abstract:
+            tables.append((model._meta.db_table, "pgh_id"))
+    tables.append((apps.get_model("org", "SecurityEvent")._meta.db_table, "id"))
+    return sorted(tables)
+
+
+def install(using_connection=None) -> int:
+    """Create the function and attach the trigger to every audit table (idempotent)."""
+    conn = using_connection or connection
+    with conn.cursor() as cursor:
+        cursor.execute(FUNCTION_SQL)
+        tables = []
+        for table, id_column in audited_tables():
+            cursor.execute("SELECT to_regclass(%s)", [f'"{table}"'])
+            if cursor.fetchone()[0] is None:  # a model whose migration has not run here
+                continue
+            tables.append(table)
+            cursor.execute(
+                f'CREATE OR REPLACE TRIGGER portal_audit_seal AFTER INSERT ON "{table}" '
+                "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
+                f"EXECUTE FUNCTION portal_audit_seal('{id_column}')"
+            )
+    return len(tables)
+
+
+@dataclass
+class Broken:
+    seal_id: int
+    source: str
+    problem: str
+
+
+VERIFY_DIGEST_SQL = """
+SELECT count(*),
+       encode(sha256(convert_to(coalesce(string_agg(md5(doc::text), '' ORDER BY id), ''), 'UTF8')), 'hex')
+FROM (
+    SELECT t.{id} AS id,
+           (SELECT jsonb_object_agg(key, value) FROM jsonb_each(to_jsonb(t)) WHERE key = ANY(%(columns)s)) AS doc
+    FROM "{table}" t
+    WHERE {ranges}
+) body
+"""
+
+
+SEALS_SQL = """
+SELECT id, source, id_column, columns, ranges, rows, digest, prev_hash, hash
+FROM org_auditseal WHERE id > %s ORDER BY id LIMIT %s
+"""
+
+
+def verify(*, batch: int = 1000, conn=None) -> tuple[int, Broken | None]:
+    """Recheck every seal in order. Returns (seals checked, the first broken one or None).
+
+    `conn` is any connection with a DB-API cursor (Django's, or psycopg's for a restored copy)."""
+    conn = conn or connection
+    checked = 0
+    prev_hash = ""
+    last_id = 0
+    with conn.cursor() as cursor:
+        while True:
+            cursor.execute(SEALS_SQL, [last_id, batch])
+            seals = cursor.fetchall()
+            if not seals:
+                return checked, None
+            for seal_id, source, id_column, columns, ranges, rows, digest, seal_prev, seal_hash in seals:
+                last_id = seal_id
+                # Django's cursor gives jsonb as text, psycopg's as Python values.
+                columns = json.loads(columns) if isinstance(columns, str) else columns
+                ranges = json.loads(ranges) if isinstance(ranges, str) else ranges
+                checked += 1
+                if seal_prev != prev_hash:
+                    return checked, Broken(seal_id, source, "the link to the previous seal is broken")
+                cursor.execute(
+                    "SELECT encode(sha256(convert_to(concat_ws('|', %s::text, %s::text, %s::jsonb::text,"
+                    " %s::jsonb::text, %s::text, %s::text), 'UTF8')), 'hex')",
+                    [seal_prev, source, json.dumps(columns), json.dumps(ranges), str(rows), digest],
+                )
+                if cursor.fetchone()[0] != seal_hash:
+                    return checked, Broken(seal_id, source, "the seal itself was altered")
+                where = " OR ".join(f't."{id_column}" BETWEEN {int(lo)} AND {int(hi)}' for lo, hi in ranges) or "false"
+                cursor.execute(
+                    VERIFY_DIGEST_SQL.format(id=f'"{id_column}"', table=source, ranges=where),
+                    {"columns": list(columns)},
+                )
+                found, found_digest = cursor.fetchone()
+                if found != rows:
+                    return checked, Broken(seal_id, source, f"{rows} audit rows sealed, {found} found")
+                if found_digest != digest:
+                    return checked, Broken(seal_id, source, "audit rows were changed after they were sealed")
+                prev_hash = seal_hash
