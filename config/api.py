@@ -7,6 +7,7 @@ from cases import api as cases_api
 from inspections import api as inspections_api
 from intake import api as intake_api
 from org import api as org_api
+from reports import api as reports_api
 from training import api as training_api
 
 router = DefaultRouter()
@@ -27,6 +28,8 @@ router.register("duty-evaluations", inspections_api.EvaluationViewSet, basename=
 router.register("cases", cases_api.CaseViewSet, basename="case")
 router.register("alerts", cases_api.AlertViewSet, basename="alert")
 router.register("rules", cases_api.RuleViewSet, basename="rule")
+router.register("metrics", reports_api.MetricViewSet, basename="metric")
+router.register("annual-reports", reports_api.AnnualReportViewSet, basename="annual-report")
 
 urlpatterns = [
     path("me/", org_api.me, name="me"),

@@ -243,6 +243,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cases-compliance-run": {"task": "cases.run_compliance", "schedule": crontab(hour=2, minute=0)},
     # Alerts unreviewed for 2 working days go to the legal supervisors; checked hourly in office hours.
     "cases-escalate-alerts": {"task": "cases.escalate_alerts", "schedule": crontab(minute=5, hour="8-18")},
+    # The stored monthly figures of the reports dashboard, recomputed each night.
+    "reports-refresh-figures": {"task": "reports.refresh_figures", "schedule": crontab(hour=2, minute=30)},
     # Confirmed alerts become findings with rectification orders within a minute (idempotent).
     "inspections-findings-from-alerts": {"task": "inspections.findings_from_alerts", "schedule": timedelta(minutes=1)},
     # Rectification orders past their deadline turn overdue and escalate.
@@ -265,6 +267,8 @@ else:
 # --- Uploads: dispatch exports are large; they stream to disk and are capped here ---
 PORTAL_IMPORT_MAX_BYTES = env.int("PORTAL_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
 PORTAL_EXPORT_MAX_ROWS = env.int("PORTAL_EXPORT_MAX_ROWS", default=50_000)
+# The annual report's PDF embeds the Noto CJK faces of Debian's fonts-noto-cjk from here.
+PORTAL_REPORT_FONT_DIR = env.str("PORTAL_REPORT_FONT_DIR", default="/usr/share/fonts/opentype/noto")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Evidence attached to findings and rectification answers (PDF, PNG, JPEG), per file.
 PORTAL_ATTACHMENT_MAX_BYTES = env.int("PORTAL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)

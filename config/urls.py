@@ -26,6 +26,7 @@ urlpatterns = [
     path("intake/", include("intake.urls")),
     path("inspections/", include("inspections.urls")),
     path("cases/", include("cases.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", include((api.urlpatterns, "api"), namespace="v1")),

@@ -1,0 +1,198 @@
+"""The annual report: figures from the data, drafts with versions, publish freezes, the
+DOCX in the GB/T 9704 layout, the PDF's text in Chinese, the command line."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import subprocess
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.urls import reverse
+from docx import Document
+from docx.shared import Pt
+
+from org.errors import Conflict
+from reports import selectors, services
+from reports.models import AnnualReport, BuildStatus, ReportRevision
+from reports.periods import year_period
+from reports.tests.factories import hand_checked_year, incident
+from reports.texts import NO_FINDINGS
+
+pytestmark = pytest.mark.django_db
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def report(bureau):
+    hand_checked_year(bureau)
+    services.figures_refresh_year(bureau_id=bureau.station_a.bureau_id, year=2025)
+    return services.report_create(by=bureau.leadership, year=2025)
+
+
+def build_files(build_id: int):
+    build = services.build_run(build_id=build_id)
+    assert build.status == BuildStatus.DONE, build.message
+    return build, Path(build.docx_path).read_bytes(), Path(build.pdf_path).read_bytes()
+
+
+def pdf_text(data: bytes, tmp_path: Path) -> str:
+    assert shutil.which("pdftotext"), "poppler-utils (pdftotext) is needed to read the PDF"
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return "".join(text.split())  # lines break anywhere in Chinese: compare without white space
+
+
+def test_the_reports_figures_equal_the_metrics(bureau, report):
+    snapshot = services.report_snapshot(report)
+    values = selectors.bureau_values(bureau_id=report.bureau_id, period=year_period(2025))
+    figures = snapshot["figures"]
+    assert figures["incidents_checked"]["text"] == str(values["JC01"].num) == "10"
+    assert figures["incidents_registered"]["text"] == str(values["JC01"].den) == "11"
+    assert figures["filing_rate"]["text"] == values["JC04"].text == "66.7%"
+    assert figures["legal_exam_passes"]["text"] == "1"
+    assert figures["officer_times_tested"]["text"] == "2"
+    assert figures["spot_pass_rate"]["text"] == "50.0%"
+    assert figures["metrics_total"]["text"] == "17"
+    assert (figures["metrics_judged"]["text"], figures["metrics_met"]["text"]) == ("8", "1")
+    # a figure whose source has not landed is never made up
+    assert figures["untruthful_found"] == {
+        "label": "发现不如实受立案（起）",
+        "value": None,
+        "text": "【暂无数据】",
+        "available": False,
+    }
+    text = services.snapshot_text(snapshot)
+    assert "核查警情10起" in text and "刑事警情立案率66.7%" in text
+    assert NO_FINDINGS in text  # the shortcomings section says there are no findings to read yet
+
+
+def test_drafts_keep_versions(bureau, report):
+    now = datetime(2026, 1, 5, 9, 0, tzinfo=TZ)
+    services.report_save(by=bureau.leadership, report_id=report.pk, data={"plan": "（一）第一稿。"}, now=now)
+    services.report_save(
+        by=bureau.leadership,
+        report_id=report.pk,
+        data={"plan": "（一）第一稿，继续输入。"},
+        now=now + timedelta(seconds=30),
+    )
+    assert ReportRevision.objects.filter(report=report, field="plan").count() == 1  # typing saves into one version
+    services.report_save(
+        by=bureau.leadership, report_id=report.pk, data={"plan": "（一）第二稿。"}, now=now + timedelta(minutes=10)
+    )
+    texts = list(ReportRevision.objects.filter(report=report, field="plan").values_list("text", flat=True))
+    assert texts == ["（一）第二稿。", "（一）第一稿，继续输入。"]
+    _report, unknown = services.report_save(by=bureau.leadership, report_id=report.pk, data={"intro": "共{nonsense}起"})
+    assert unknown == ["nonsense"]
+
+
+def test_only_leadership_edits_the_report(bureau, report):
+    with pytest.raises(PermissionDenied):
+        services.report_save(by=bureau.supervisor, report_id=report.pk, data={"plan": "改"})
+    with pytest.raises(PermissionDenied):
+        services.report_publish(by=bureau.leader, report_id=report.pk)
+
+
+def test_publishing_freezes_the_report_and_its_files(bureau, report, tmp_path):
+    services.report_save(by=bureau.leadership, report_id=report.pk, data={"plan": "（一）明年计划第一条。"})
+    build = services.report_publish(by=bureau.leadership, report_id=report.pk, signed_on=date(2026, 1, 20))
+    build, docx_bytes, pdf_bytes = build_files(build.pk)
+    assert build.docx_sha256 == hashlib.sha256(docx_bytes).hexdigest()
+
+    # the data and the text change afterwards …
+    incident(bureau.station_a, datetime(2025, 6, 1, 9, tzinfo=TZ), "criminal", "filed", timedelta(hours=1))
+    services.figures_refresh_year(bureau_id=report.bureau_id, year=2025)
+    with pytest.raises(Conflict):
+        services.report_save(by=bureau.leadership, report_id=report.pk, data={"plan": "改了"})
+    with pytest.raises(Conflict):
+        services.report_publish(by=bureau.leadership, report_id=report.pk)
+    # … the published files do not, and a rebuild from the snapshot gives the same bytes
+    assert Path(build.docx_path).read_bytes() == docx_bytes
+    report.refresh_from_db()
+    rebuilt = services.render_files(report.snapshot)
+    assert rebuilt["docx"] == docx_bytes
+    assert rebuilt["pdf"] == pdf_bytes
+    assert "核查警情10起" in pdf_text(rebuilt["pdf"], tmp_path)
+    # running the same build again changes nothing
+    assert services.build_run(build_id=build.pk).docx_sha256 == build.docx_sha256
+    # and the command line gives the published document
+    out = tmp_path / "cli.docx"
+    call_command("annual_report", year=2025, format="docx", out=str(out), bureau=report.bureau.code)
+    assert out.read_bytes() == docx_bytes
+
+
+def test_the_docx_has_the_official_layout(bureau, report):
+    build = services.report_draft_build(by=bureau.leadership, report_id=report.pk)
+    _build, docx_bytes, _pdf = build_files(build.pk)
+    document = Document(io.BytesIO(docx_bytes))
+    section = document.sections[0]
+
+    def mm(length) -> float:  # Word stores twentieths of a point: 210 mm reads back as 210.01
+        return round(length.mm, 1)
+
+    assert (mm(section.page_width), mm(section.page_height)) == (210, 297)
+    assert (mm(section.top_margin), mm(section.bottom_margin)) == (37, 35)
+    assert (mm(section.left_margin), mm(section.right_margin)) == (28, 26)
+    grid = section._sectPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}docGrid")
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    assert grid.get(f"{w}type") == "linesAndChars" and grid.get(f"{w}linePitch") == "579"
+    normal = document.styles["Normal"]
+    assert normal.font.size == Pt(16) and normal.paragraph_format.line_spacing == Pt(28.95)
+    assert normal.element.rPr.rFonts.get(f"{w}eastAsia") == "仿宋_GB2312"
+    title = next(p for p in document.paragraphs if p.text.startswith("甲县公安局关于2025年度"))
+    assert title.runs[0].font.size == Pt(22)
+    assert title.runs[0]._r.rPr.rFonts.get(f"{w}eastAsia") == "方正小标宋简体"
+    body = next(p for p in document.paragraphs if "核查警情10起" in p.text)
+    assert body.runs[0].font.size == Pt(16)
+    # page numbers "— N —" in 4号 Song style, odd pages right and even pages left
+    assert document.settings.odd_and_even_pages_header_footer
+    odd, even = section.footer.paragraphs[0], section.even_page_footer.paragraphs[0]
+    assert odd.alignment == 2 and even.alignment == 0  # RIGHT, LEFT
+    assert odd.runs[0].text == "— " and odd.runs[-1].text == " —" and odd.runs[0].font.size == Pt(14)
+    assert "PAGE" in odd._p.xml
+
+
+def test_the_pdf_text_extracts_in_chinese(bureau, report, tmp_path):
+    build = services.report_draft_build(by=bureau.leadership, report_id=report.pk)
+    _build, _docx, pdf_bytes = build_files(build.pk)
+    text = pdf_text(pdf_bytes, tmp_path)
+    assert "甲县公安局" in text
+    assert "二、存在的不足和原因" in text
+    assert "—1—" in text
+
+
+def test_the_editor_pages(client, bureau, report):
+    client.force_login(bureau.leadership)
+    page = client.get(reverse("reports:annual_edit", args=[report.pk]))
+    assert page.status_code == 200 and "{incidents_checked}" in page.content.decode()
+    saved = client.post(reverse("reports:annual_autosave", args=[report.pk]), {"plan": "（一）新计划。"})
+    assert saved.status_code == 200 and b'data-state="saved"' in saved.content
+    assert AnnualReport.objects.get(pk=report.pk).plan == "（一）新计划。"
+    preview = client.get(reverse("reports:annual_preview", args=[report.pk]))
+    assert "（一）新计划。" in preview.content.decode()
+    client.force_login(bureau.supervisor)  # reads, does not edit
+    assert client.get(reverse("reports:annual_edit", args=[report.pk])).status_code == 200
+    assert client.post(reverse("reports:annual_autosave", args=[report.pk]), {"plan": "x"}).status_code == 403
+    client.force_login(bureau.foreign_officer)  # another bureau's supervisor: not found
+    assert client.get(reverse("reports:annual_edit", args=[report.pk])).status_code == 404
+    client.force_login(bureau.leader)
+    assert client.get(reverse("reports:annual_list")).status_code == 403
+
+
+def test_the_command_writes_a_draft_from_todays_data(bureau, tmp_path):
+    hand_checked_year(bureau)
+    out = tmp_path / "r.pdf"
+    call_command("annual_report", year=2025, format="pdf", out=str(out), bureau=bureau.station_a.bureau.code)
+    assert "核查警情10起" in pdf_text(out.read_bytes(), tmp_path)

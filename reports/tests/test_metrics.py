@@ -1,0 +1,234 @@
+"""Each implemented formula against the hand-checked year of factories.py; the drill-down
+lists match the figures; scope; disabled metrics never show a figure."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reports import selectors, services
+from reports.formulas import FORMULAS
+from reports.models import Metric, MonthlyFigure
+from reports.periods import parse_period, year_period
+from reports.tests.factories import hand_checked_year
+
+pytestmark = pytest.mark.django_db
+YEAR = year_period(2025)
+
+
+@pytest.fixture
+def year(bureau):
+    rows = hand_checked_year(bureau)
+    services.figures_refresh_year(bureau_id=bureau.station_a.bureau_id, year=2025)
+    return rows
+
+
+def values(bureau, period=YEAR):
+    return selectors.bureau_values(bureau_id=bureau.station_a.bureau_id, period=period)
+
+
+def unit_values(user, unit, period=YEAR):
+    table = selectors.metric_table(user=user, period=period)
+    return {m.code: table.by_unit[unit.pk][m.pk] for m in table.metrics}
+
+
+# code: (numerator, denominator, text, met) for the bureau in 2025, worked out by hand.
+EXPECTED = {
+    "JC01": (10, 11, "90.9%", False),  # decided ÷ registered; the 2024 and foreign reports excluded
+    "JC03": (2, 4, "50.0%", False),  # A4, B8 accepted of A4 A5 A6 B8
+    "JC04": (2, 3, "66.7%", False),  # A1, B9 filed of A1 A2 B9 (A3 pending)
+    "JC05": (2, 7, "28.6%", False),  # A2, A6 declined of A1 A2 A4 A5 A6 B8 B9
+    "JC06": (3, 3, "3", False),  # A3 pending, A4 after 5 days, B9 after 4 days
+    "JC15": (1, 1, "1", True),  # the officer's 2025 pass with both parts
+    "JC16": (2, 3, "66.7%", False),  # officer and leader finished; other_officer in progress
+    "JC17": (1, 2, "50.0%", False),  # officer passed, leader failed
+    "XX01": (2, 3, "66.7%", False),  # officer, other_officer present; leader absent; excused not counted
+}
+
+
+def test_each_formula_gives_the_hand_checked_bureau_figure(bureau, year):
+    got = values(bureau)
+    for code, (num, den, text, met) in EXPECTED.items():
+        value = got[code]
+        assert (value.num, value.den, value.text, value.met) == (num, den, text, met), code
+
+
+def test_unit_figures_split_the_bureau_figure(bureau, year):
+    a = unit_values(bureau.leadership, bureau.station_a)
+    b = unit_values(bureau.leadership, bureau.station_b)
+    assert (a["JC01"].num, a["JC01"].den, a["JC01"].text) == (6, 7, "85.7%")
+    assert (b["JC01"].num, b["JC01"].den, b["JC01"].text) == (4, 4, "100.0%")
+    assert (a["JC03"].text, b["JC03"].text) == ("33.3%", "100.0%")
+    assert (a["JC05"].text, b["JC05"].text) == ("40.0%", "0.0%")
+    assert (a["JC06"].num, b["JC06"].num) == (2, 1)
+    assert (a["JC17"].text, b["JC17"].text) == ("50.0%", "—")
+    assert (a["JC16"].text, b["JC16"].text) == ("100.0%", "0.0%")
+    # a count target (one legal-exam pass a year) is the bureau's, not each unit's
+    assert a["JC15"].num == 1 and a["JC15"].met is None
+    # a zero target on a "lower is better" count applies to every unit
+    assert b["JC06"].met is False
+
+
+def test_months_roll_up_into_quarters_and_the_year(bureau, year):
+    january = values(bureau, parse_period("2025-01", default_year=2025))["JC01"]
+    # A1, A2, B8 and B11 (received 00:10 on 1 January in Shanghai, still 31 December in UTC)
+    assert (january.num, january.den) == (4, 4)
+    first = values(bureau, parse_period("2025-Q1", default_year=2025))["JC01"]
+    assert (first.num, first.den) == (8, 9)
+    second = values(bureau, parse_period("2025-Q2", default_year=2025))["JC01"]
+    assert (second.num, second.den) == (2, 2)
+    assert first.num + second.num == values(bureau)["JC01"].num
+
+
+def test_the_refresh_is_rerunnable_and_follows_the_data(bureau, year):
+    home = bureau.station_a.bureau_id
+    before = MonthlyFigure.objects.filter(bureau_id=home).count()
+    services.figures_refresh_year(bureau_id=home, year=2025)
+    assert MonthlyFigure.objects.filter(bureau_id=home).count() == before
+    year["A3"].__class__.objects.filter(pk=year["A3"].pk).update(disposition="filed", decided_at=year["A3"].received_at)
+    assert values(bureau)["JC04"].num == 2  # the stored figure, until the next refresh
+    services.figures_refresh_year(bureau_id=home, year=2025)
+    assert (values(bureau)["JC04"].num, values(bureau)["JC04"].den) == (3, 4)
+
+
+def test_disabled_metrics_show_no_figure_and_are_not_counted(bureau, year):
+    disabled = Metric.objects.filter(is_enabled=False)
+    assert disabled.count() == 9
+    assert all("尚未上线" in m.note for m in disabled)
+    assert Metric.objects.filter(is_assessed=True).count() == 17
+    got = values(bureau)
+    assert got["JC02"].text == "—" and got["JC02"].value is None and got["JC02"].met is None
+    table = selectors.metric_table(user=bureau.leadership, period=YEAR)
+    summary = table.met_summary()
+    assert summary == {"total": 17, "available": 8, "unavailable": 9, "judged": 8, "met": 1}
+
+
+def test_a_metric_whose_source_has_not_landed_cannot_be_enabled(bureau):
+    from django.core.exceptions import ValidationError
+
+    metric = Metric.objects.get(code="JC08")
+    metric.is_enabled = True
+    with pytest.raises(ValidationError):
+        metric.full_clean()
+    assert not FORMULAS["cases.overdue"].available
+
+
+@pytest.mark.parametrize("code", ["JC01", "JC03", "JC04", "JC05", "JC06", "JC15", "JC16", "JC17", "XX01"])
+def test_the_drill_down_lists_the_records_behind_the_figure(client, bureau, year, code):
+    client.force_login(bureau.leadership)
+    for unit in (bureau.station_a, bureau.station_b, None):
+        if unit is None:
+            expected = values(bureau)[code]
+        else:
+            expected = unit_values(bureau.leadership, unit)[code]
+        query = {"period": "2025", **({"unit": unit.pk} if unit else {})}
+        response = client.get(reverse("reports:records", args=[code]), query)
+        assert response.status_code == 200
+        assert response.context["page"].paginator.count == expected.num, (code, unit)
+        if FORMULAS[expected.metric.formula].kind == "ratio":
+            response = client.get(reverse("reports:records", args=[code]), {**query, "part": "denominator"})
+            assert response.context["page"].paginator.count == expected.den, (code, unit)
+
+
+def test_the_drill_down_of_untruthful_dispositions_lists_the_records(client, bureau, year):
+    client.force_login(bureau.leadership)
+    response = client.get(reverse("reports:records", args=["JC05"]), {"period": "2025"})
+    numbers = {row[1] for row in response.context["rows"]}
+    assert numbers == {year["A2"].number, year["A6"].number}
+
+
+def test_a_unit_leader_sees_only_their_units_figures(client, bureau, year):
+    table = selectors.metric_table(user=bureau.leader, period=YEAR)
+    assert [u.pk for u in table.units] == [bureau.station_a.pk]
+    assert table.bureau is None
+    client.force_login(bureau.leader)
+    response = client.get(reverse("reports:metrics"), {"period": "2025"})
+    assert response.status_code == 200
+    assert bureau.station_b.name not in response.content.decode()
+    # the drill-down of the other unit is not found; without a unit it lists their own only
+    response = client.get(reverse("reports:records", args=["JC01"]), {"period": "2025", "unit": bureau.station_b.pk})
+    assert response.status_code == 404
+    response = client.get(reverse("reports:records", args=["JC01"]), {"period": "2025", "part": "denominator"})
+    assert response.context["page"].paginator.count == 7
+
+
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("officer", 403),
+        ("leader", 403),
+        ("legal_officer", 403),
+        ("supervisor", 200),
+        ("leadership", 200),
+        ("admin", 200),
+    ],
+)
+def test_the_dashboard_is_for_leadership_and_supervisors(client, bureau, year, role, status):
+    client.force_login(getattr(bureau, role))
+    assert client.get(reverse("reports:dashboard"), {"period": "2025"}).status_code == status
+
+
+def test_the_dashboard_shows_figures_and_says_what_is_not_yet_available(client, bureau, year):
+    client.force_login(bureau.leadership)
+    response = client.get(reverse("reports:dashboard"), {"period": "2025"})
+    page = response.content.decode()
+    assert response.context["summary"]["met"] == 1
+    assert 'data-testid="alerts-unavailable"' in page
+    # no colour has been checked by the compliance rules yet: no chart of default greens
+    assert 'data-testid="colours-unavailable"' in page
+    assert 'id="dashboard-data"' in page and "<script>" not in page.replace("<script src", "")
+
+
+def test_colour_counts_show_once_the_rules_have_checked(client, bureau, year):
+    from django.utils import timezone
+
+    from intake.models import Incident
+
+    Incident.objects.filter(pk__in=[year["A1"].pk, year["A2"].pk]).update(colour="red", colour_at=timezone.now())
+    Incident.objects.filter(pk=year["B8"].pk).update(colour_at=timezone.now())
+    services.figures_refresh_year(bureau_id=bureau.station_a.bureau_id, year=2025)
+    client.force_login(bureau.supervisor)
+    colours = client.get(reverse("reports:dashboard"), {"period": "2025"}).context["colours"]
+    assert colours["available"]
+    assert dict(zip(colours["units"], colours["red"], strict=True)) == {"城关派出所": 2, "城东派出所": 0}
+    assert dict(zip(colours["units"], colours["green"], strict=True)) == {"城关派出所": 0, "城东派出所": 1}
+
+
+def test_exports_have_chinese_headers_and_neutralise_formulas(client, bureau, year):
+    bureau.station_a.name = '=HYPERLINK("http://x")'
+    bureau.station_a.save()
+    client.force_login(bureau.leadership)
+    response = client.get(reverse("reports:metrics"), {"period": "2025", "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "单位"
+    assert '\'=HYPERLINK("http://x")' in [r[0] for r in rows]
+    for export in ("metrics", "training", "ranking", "colours"):
+        response = client.get(reverse("reports:dashboard"), {"period": "2025", "export": export})
+        assert response.status_code == 200
+        assert load_workbook(io.BytesIO(response.content)).active.max_row >= 1
+
+
+def test_the_metrics_api_is_scoped(client, bureau, year):
+    client.force_login(bureau.leader)
+    data = client.get("/api/v1/metrics/values/", {"period": "2025"}).json()
+    assert {row["unit"] for row in data["values"]} == {bureau.station_a.code}
+    client.force_login(bureau.leadership)
+    data = client.get("/api/v1/metrics/values/", {"period": "2025"}).json()
+    bureau_row = next(r for r in data["values"] if r["code"] == "JC01" and r["unit"] is None)
+    assert (bureau_row["numerator"], bureau_row["denominator"], Decimal(bureau_row["value"])) == (
+        10,
+        11,
+        Decimal("90.9"),
+    )
+    assert not any(r["code"] == "JC02" for r in data["values"])
+    client.force_login(bureau.officer)
+    assert client.get("/api/v1/metrics/").status_code == 403
+    assert client.get("/api/v1/annual-reports/").status_code == 403
+    client.force_login(bureau.foreign_officer)
+    data = client.get("/api/v1/metrics/values/", {"period": "2025"}).json()
+    assert all(r["numerator"] == 0 for r in data["values"])

@@ -1,0 +1,93 @@
+"""Leadership edits a section of the annual report in a real browser (saved as they type),
+publishes it, and downloads the DOCX and the PDF; the dashboard draws its charts."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+
+import pytest
+from docx import Document
+
+from conftest import PASSWORD
+from reports import services
+from reports.models import AnnualReport, ReportRevision
+from reports.tests.factories import hand_checked_year
+from tests.browser.conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def eager_celery(settings, tmp_path):
+    """The report's build task runs in the request (there is no worker in the test)."""
+    from config.celery import app
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def year(bureau):
+    from reports.models import Metric
+    from reports.seed import seed_metrics
+
+    seed_metrics(Metric)  # the migration's rows are gone after an earlier transactional test
+    hand_checked_year(bureau)
+    services.figures_refresh_year(bureau_id=bureau.station_a.bureau_id, year=2025)
+
+
+def test_leadership_edits_publishes_and_downloads_the_annual_report(page, bureau, year, eager_celery, tmp_path):
+    log_in(page, bureau.leadership, PASSWORD)
+    page.goto("/reports/annual/")
+    page.locator("#year").fill("2025")
+    page.locator("#year").press("Enter")
+    page.wait_for_url("**/reports/annual/*/")
+    report = AnnualReport.objects.get(year=2025)
+
+    # the figures beside the editor come from the data
+    assert page.locator("[data-figure=incidents_checked]").inner_text() == "10"
+
+    plan = page.locator("#id_plan")
+    plan.fill("")
+    plan.type("（一）深化执法监督平台应用。")
+    page.wait_for_selector("[data-testid=autosave-status][data-state=saved]")
+    report.refresh_from_db()
+    assert report.plan == "（一）深化执法监督平台应用。"
+    assert ReportRevision.objects.filter(report=report, field="plan").exists()
+
+    page.get_by_test_id("publish").click()
+    final = page.get_by_test_id("build-final")
+    final.wait_for()
+    page.wait_for_selector("[data-testid=build-final][data-status=done]")
+    report.refresh_from_db()
+    assert report.is_published
+
+    with page.expect_download() as info:
+        final.locator("a[href$='/docx/']").click()
+    docx_path = tmp_path / "report.docx"
+    info.value.save_as(docx_path)
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx_path.read_bytes())).paragraphs)
+    assert "深化执法监督平台应用" in text and "核查警情10起" in text
+
+    with page.expect_download() as info:
+        final.locator("a[href$='/pdf/']").click()
+    pdf_path = tmp_path / "report.pdf"
+    info.value.save_as(pdf_path)
+    pdf = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "深化执法监督平台应用" in "".join(pdf.split())
+
+    # the published report no longer takes edits
+    page.reload()
+    assert page.locator("#id_plan").is_disabled()
+
+
+def test_the_dashboard_draws_its_charts(page, bureau, year):
+    log_in(page, bureau.leadership, PASSWORD)
+    page.goto("/reports/?period=2025")
+    page.wait_for_selector("#chart-trend canvas")
+    page.wait_for_selector("#chart-training canvas")
+    assert page.get_by_test_id("met-summary").inner_text().strip() != ""
+    assert page.get_by_test_id("alerts-unavailable").is_visible()
