@@ -184,3 +184,19 @@ def api_token(ctx: dict, police_number: str) -> str:
 
 def env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
+
+
+def one_officer_per_unit() -> list[tuple[str, str]]:
+    """(unit code, police number) of one sworn officer of each case-handling unit, so that
+    concurrent clients log reports for different units (as the desks of a bureau do)."""
+    from org.models import User
+
+    officers = (
+        User.objects.filter(role="officer", is_auxiliary=False, unit__kind__in=["station", "brigade"])
+        .order_by("police_number")
+        .values_list("police_number", "unit__code")
+    )
+    by_unit: dict[str, str] = {}
+    for number, code in officers:
+        by_unit.setdefault(code, number)
+    return list(by_unit.items())

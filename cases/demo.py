@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import connection
 
 from cases.compliance import compliance_run
+from cases.models import Step
 from cases.services import reference_data_ensure
 from org.demo import DemoContext, person_name
 from org.models import Role, UnitKind, User
@@ -41,22 +42,7 @@ STEP_COLUMNS = (
     "bureau_id",
     "unit_id",
     "case_id",
-    "kind",
-    "person",
-    "started_at",
-    "ended_at",
-    "delivered_at",
-    "family_notified_at",
-    "notice_exemption",
-    "extended",
-    "approved_period",
-    "answer",
-    "officers",
-    "item",
-    "quantity",
-    "value",
-    "custody_at",
-    "disposed_at",
+    *Step.ENTERED_FIELDS,
     "disposed_by_id",
     "approved_by_id",
     "approved_at",

@@ -65,25 +65,7 @@ class StepForm(forms.ModelForm):
 
     class Meta:
         model = Step
-        fields = [
-            "kind",
-            "person",
-            "started_at",
-            "ended_at",
-            "delivered_at",
-            "family_notified_at",
-            "notice_exemption",
-            "extended",
-            "approved_period",
-            "answer",
-            "officers",
-            "item",
-            "quantity",
-            "value",
-            "custody_at",
-            "disposed_at",
-            "note",
-        ]
+        fields = [*Step.ENTERED_FIELDS, "note"]
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -233,6 +233,26 @@ class Step(models.Model):
     """One typed step of a case's timeline, with the times and people the rules read.
     Which columns a kind uses: see cases/forms.py STEP_FIELDS."""
 
+    # What the unit enters for a step (the form, the API and the demo seeder use this list).
+    ENTERED_FIELDS = (
+        "kind",
+        "person",
+        "started_at",
+        "ended_at",
+        "delivered_at",
+        "family_notified_at",
+        "notice_exemption",
+        "extended",
+        "approved_period",
+        "answer",
+        "officers",
+        "item",
+        "quantity",
+        "value",
+        "custody_at",
+        "disposed_at",
+    )
+
     bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, verbose_name=_("bureau"), db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, verbose_name=_("unit"), db_index=False)
     # Indexed by step_case_kind_idx.

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection
 
-from intake.models import Category, Channel, Disposition, Source
+from intake.models import Category, Channel, Disposition, Incident, Source
 from intake.validators import id_card_check_digit
 from org.demo import DemoContext, person_name
 from org.models import Role, Unit, UnitKind, User
@@ -118,17 +118,7 @@ COLUMNS = (
     "decided_at",
     "decided_by_id",
     "is_complex",
-    "channel",
-    "received_at",
-    "is_anonymous",
-    "reporter_name",
-    "reporter_id_number",
-    "reporter_phone",
-    "location",
-    "category",
-    "amount",
-    "summary",
-    "receiving_officer_id",
+    *Incident.content_columns(),  # the rows below list them in this order
 )
 
 

@@ -116,6 +116,11 @@ class IncidentContent(models.Model):
     class Meta:
         abstract = True
 
+    @classmethod
+    def content_columns(cls) -> tuple[str, ...]:
+        """The database columns of CONTENT_FIELDS, in order (receiving_officer → receiving_officer_id)."""
+        return tuple(cls._meta.get_field(name).column for name in cls.CONTENT_FIELDS)
+
 
 @pghistory.track(
     pghistory.InsertEvent(),

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench import lib
+from intake.importing import HEADERS
 
 AREA = "intake"
 CATEGORIES = ["criminal", "administrative", "dispute", "help", "other"]
@@ -53,15 +54,7 @@ def run(ctx: dict) -> dict:
         )
 
         # --- create through the API: officers of different units, 4 clients ---
-        officers = list(
-            User.objects.filter(role="officer", is_auxiliary=False, unit__kind__in=["station", "brigade"])
-            .order_by("police_number")
-            .values_list("police_number", "unit__code")
-        )
-        by_unit: dict[str, str] = {}
-        for number, code in officers:
-            by_unit.setdefault(code, number)
-        creators = list(by_unit.items())[:4]
+        creators = lib.one_officer_per_unit()[:4]
         create_clients = [
             (lib.Client(port, {"Authorization": f"Token {lib.api_token(ctx, number)}"}), code)
             for code, number in creators
@@ -184,20 +177,7 @@ def run(ctx: dict) -> dict:
     return out
 
 
-HEADER = [
-    "接警编号",
-    "报警时间",
-    "报警方式",
-    "报警人",
-    "报警人身份证号",
-    "联系电话",
-    "发案地点",
-    "警情类别",
-    "涉案金额",
-    "简要案情",
-    "接警单位",
-    "接警民警",
-]
+HEADER = list(HEADERS)  # the dispatch export's Chinese column names, in their usual order
 
 
 def _write_csv(path: Path, rows: int, units: list[str], officers: list[str], prefix: str) -> None:

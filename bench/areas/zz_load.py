@@ -38,19 +38,9 @@ def _background(ctx: dict) -> list[subprocess.Popen]:
 
 
 def run(ctx: dict) -> dict:
-    from org.models import User
-
-    officers = list(
-        User.objects.filter(role="officer", is_auxiliary=False, unit__kind__in=["station", "brigade"])
-        .order_by("police_number")
-        .values_list("police_number", "unit__code")
-    )
-    by_unit: dict[str, str] = {}
-    for number, code in officers:
-        by_unit.setdefault(code, number)
     clients_n = lib.env_int("BENCH_LOAD_CLIENTS", 16)
     seconds = lib.env_int("BENCH_LOAD_SECONDS", 60)
-    pairs = list(by_unit.items())
+    pairs = lib.one_officer_per_unit()
     saved: list[int] = []
 
     with lib.server(ctx, workers=4) as port:
