@@ -15,4 +15,5 @@ urlpatterns = [
     path("inbox/read/", views.inbox_read, name="inbox_read_all"),
     path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
     path("history/<str:label>/<int:pk>/", views.record_history, name="history"),
+    path("audit/", views.audit_search, name="audit"),
 ]

@@ -95,3 +95,18 @@ def inbox_read(request, pk: int | None = None):
         if target and target.startswith("/"):
             return redirect(target)
     return redirect("org:inbox")
+
+
+@login_required
+def audit_search(request):
+    """Search who did what: record changes and security events (supervisors and admins)."""
+    if request.user.role not in (Role.SUPERVISOR, Role.ADMIN):
+        raise PermissionDenied
+    from org.audit_search import AuditSearchForm, audit_events, security_events
+
+    form = AuditSearchForm(request.GET or None)
+    changes, events = [], []
+    if form.is_bound and form.is_valid():
+        changes = audit_events(user=request.user, data=form.cleaned_data)
+        events = security_events(user=request.user, data=form.cleaned_data)
+    return render(request, "org/audit_search.html", {"form": form, "changes": changes, "events": events})
