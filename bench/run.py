@@ -26,8 +26,9 @@ RESULTS = ROOT / "bench" / "results.json"
 BENCH_DB = os.environ.get("BENCH_DB", "portal_bench")
 
 
-def bench_database_url() -> str:
-    """The bench database on the server that DATABASE_URL (or the embedded server) names."""
+def bench_database_url(*, keep: bool = False) -> str:
+    """The bench database on the server that DATABASE_URL (or the embedded server) names,
+    dropped and created anew unless `keep` (then an existing one is reused as it is)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_dev")
     import django
     from django.conf import settings
@@ -40,8 +41,10 @@ def bench_database_url() -> str:
     if db.get("PASSWORD"):
         params["password"] = db["PASSWORD"]
     with psycopg.connect(**params, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+        if not (keep and exists):
+            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
     from config.embedded import database_url
 
     return database_url(db, name=BENCH_DB)
@@ -51,21 +54,39 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--only", nargs="*", help="run only these areas")
+    parser.add_argument(
+        "--keep-db", action="store_true", help="reuse the bench database if it is already seeded at this scale"
+    )
     args = parser.parse_args()
 
-    url = bench_database_url()
+    url = bench_database_url(keep=args.keep_db)
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings_dev")
     incidents = int(1_000_000 * args.scale)
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
     started = time.perf_counter()
-    subprocess.run(
-        [*manage, "seed_demo", "--incidents", str(incidents), "--seed", "1", "--year", "2025"],
-        cwd=ROOT,
-        env=env,
-        check=True,
+    seeded = (
+        subprocess.run(
+            [*manage, "shell", "-c", "from intake.models import Incident; print(Incident.objects.count())"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()
     )
-    seed_s = time.perf_counter() - started
+    if args.keep_db and seeded and seeded[-1].isdigit() and int(seeded[-1]) >= incidents:
+        print(f"reusing {BENCH_DB}: already seeded", flush=True)
+        seed_s = None
+    else:
+        subprocess.run(
+            [*manage, "seed_demo", "--incidents", str(incidents), "--seed", "1", "--year", "2025"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        seed_s = round(time.perf_counter() - started, 2)
 
     # From here on this process talks to the bench database.
     os.environ["DATABASE_URL"] = url
@@ -87,7 +108,7 @@ def main() -> int:
             "postgres": postgres,
             "machine": platform.machine(),
         },
-        "seed": {"rows": incidents, "seed_demo_s": round(seed_s, 2)},
+        "seed": {"rows": incidents, "seed_demo_s": seed_s},
     }
     ctx = {"scale": args.scale, "incidents": incidents, "database_url": url, "env": env, "root": ROOT}
     for module_info in sorted(pkgutil.iter_modules([str(ROOT / "bench" / "areas")]), key=lambda m: m.name):

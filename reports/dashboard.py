@@ -20,6 +20,8 @@ PASS_CODE = "JC17"
 PARTICIPATION_CODE = "JC16"
 EXAM_CODE = "JC15"
 RECTIFICATION_CODE = "JC13"
+ALERTS_OPENED_CODE = "XX05"
+ALERTS_CLOSED_CODE = "XX06"
 
 
 def default_year(bureau_id: int) -> int:
@@ -62,6 +64,18 @@ def dashboard(*, user: User, period: Period) -> dict:
         trend["months"].append(f"{month.month}月")
         trend["registered"].append(den)
         trend["checked"].append(num)
+
+    # Alerts raised and closed by month, from the stored figures (both series or neither).
+    alert_codes = [ALERTS_OPENED_CODE, ALERTS_CLOSED_CODE]
+    alerts = {"available": all(code in by_code and by_code[code].is_enabled for code in alert_codes)}
+    alerts.update(months=[], opened=[], closed=[], opened_total=0, closed_total=0)
+    if alerts["available"]:
+        series = selectors.monthly_series(bureau_id=user.bureau_id, period=period, codes=alert_codes)
+        for month in period.months():
+            alerts["months"].append(f"{month.month}月")
+            alerts["opened"].append(series[ALERTS_OPENED_CODE].get(month, (0, 0))[0])
+            alerts["closed"].append(series[ALERTS_CLOSED_CODE].get(month, (0, 0))[0])
+        alerts["opened_total"], alerts["closed_total"] = sum(alerts["opened"]), sum(alerts["closed"])
 
     training_rows = []
     for unit in table.units:
@@ -119,7 +133,10 @@ def dashboard(*, user: User, period: Period) -> dict:
             "green": _("Green"),
             "attendance": _("Attendance rate (%)"),
             "passRate": _("Pass rate (%)"),
+            "alertsOpened": _("Alerts raised"),
+            "alertsClosed": _("Alerts closed"),
         },
+        "alerts": alerts,
         "summary": table.met_summary(),
         "trend": trend,
         "colours": colours,
@@ -138,6 +155,7 @@ def dashboard(*, user: User, period: Period) -> dict:
         "training_rows": training_rows,
         "training_total": training_total,
         "ranking": ranking,
+        "alerts": alerts,
         "rectification": bureau.get(rectification.pk) if rectification else None,
         "chart": chart,
         "latest_run": selectors.latest_run(user.bureau_id),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from reports.figures import fill
-from reports.texts import HEADINGS, NO_FINDINGS
+from reports.texts import CHINESE_NUMERALS, FINDINGS_TOTAL, HEADINGS, NO_FINDINGS, NO_FINDINGS_IN_YEAR
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,28 @@ def chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def findings_paragraphs(findings: list[dict]) -> list[str]:
+def ordinal(n: int) -> str:
+    """（一）…（十）, then （11）: more categories than that are not expected."""
+    return f"（{CHINESE_NUMERALS[n - 1]}）" if 1 <= n <= len(CHINESE_NUMERALS) else f"（{n}）"
+
+
+def findings_paragraphs(findings: list[dict], *, snapshot_format: int = 2) -> list[str]:
+    """Section 二's findings: the year's total, then one paragraph per category with its count
+    and examples, all read from the snapshot."""
+    if snapshot_format < 2:
+        return _findings_paragraphs_v1(findings)
+    if not findings:
+        return [NO_FINDINGS_IN_YEAR]
+    out = [FINDINGS_TOTAL.format(total=sum(f["count"] for f in findings))]
+    for n, f in enumerate(findings, start=1):
+        sentence = f"{ordinal(n)}{f['category']}{f['count']}个"
+        if f.get("examples"):
+            sentence += "。例如：" + "；".join(f["examples"])
+        out.append(sentence + "。")
+    return out
+
+
+def _findings_paragraphs_v1(findings: list[dict]) -> list[str]:
     if not findings:
         return [NO_FINDINGS]
     total = sum(f["count"] for f in findings)
@@ -52,7 +73,8 @@ def compose(snapshot: dict) -> list[Block]:
     blocks.append(Block("heading", fill(HEADINGS["measures"], figures)))
     blocks += [Block("paragraph", p) for p in paragraphs(texts["measures"], figures)]
     blocks.append(Block("heading", fill(HEADINGS["shortcomings"], figures)))
-    blocks += [Block("paragraph", p) for p in findings_paragraphs(snapshot.get("findings", []))]
+    findings = findings_paragraphs(snapshot.get("findings", []), snapshot_format=snapshot.get("format", 1))
+    blocks += [Block("paragraph", p) for p in findings]
     blocks += [Block("paragraph", p) for p in paragraphs(texts["shortcomings"], figures)]
     blocks.append(Block("heading", fill(HEADINGS["plan"], figures)))
     blocks += [Block("paragraph", p) for p in paragraphs(texts["plan"], figures)]

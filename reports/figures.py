@@ -24,6 +24,11 @@ FIGURES: dict[str, tuple[str, str | None, str | None]] = {
     "filing_rate": ("刑事警情立案率", "JC04", "value"),
     "decline_rate": ("不予受理（立案）率", "JC05", "value"),
     "pending_overdue": ("超3日未决警情（起）", "JC06", "value"),
+    "withdrawal_rate": ("刑事撤案率", "JC07", "value"),
+    "overdue_cases": ("超期案件（起）", "JC08", "value"),
+    "single_officer": ("单人取证（次）", "JC10", "value"),
+    "rectification_closure": ("执法问题整改闭环率", "JC13", "value"),
+    "accountability": ("追究执法过错责任（人）", "JC14", "value"),
     "legal_exam_passes": ("本年新增法考通过（人）", "JC15", "value"),
     "spot_participation": ("抽测参考率", "JC16", "value"),
     "spot_pass_rate": ("抽测合格率", "JC17", "value"),
@@ -47,12 +52,53 @@ class FindingGroup:
     examples: list[str] = field(default_factory=list)
 
 
-def findings_for_year(*, bureau_id: int, year: int) -> list[FindingGroup]:
-    """The year's inspection findings by category, most frequent first, with examples.
+EXAMPLES_PER_CATEGORY = 3
+EXAMPLE_LENGTH = 40
+# A finding made from a confirmed alert begins "CAS-08 单人取证（…）：" (the rule): the report
+# names the category already, so the example keeps what happened.
+RULE_PREFIX = re.compile(r"^[A-Z]{3}-\d{2} [^：\n]*：")
 
-    The inspections app has not landed: there are no findings to read yet, and the
-    shortcomings section says so. When it lands, read its findings here."""
-    return []
+
+def example_text(*, unit: str, found_on: date, description: str) -> str:
+    """'城关派出所3月5日，讯问时仅一名民警在场': the unit, the day found, the problem in short."""
+    line = next((part.strip() for part in description.splitlines() if part.strip()), "")
+    line = RULE_PREFIX.sub("", line).rstrip("。；;，,")
+    if len(line) > EXAMPLE_LENGTH:
+        line = line[: EXAMPLE_LENGTH - 1] + "…"
+    return f"{unit}{found_on.month}月{found_on.day}日，{line}" if line else f"{unit}{found_on.month}月{found_on.day}日"
+
+
+def findings_for_year(*, bureau_id: int, year: int) -> list[FindingGroup]:
+    """The bureau's enforcement problems found in the year, by category, most frequent first
+    (ties in the categories' own order), each with its most serious examples (then earliest)."""
+    from django.db.models import Count, F, Window
+    from django.db.models.functions import RowNumber
+    from django.utils import timezone
+
+    from inspections.models import Finding
+    from reports.formulas import Window as Months
+
+    months = Months(bureau_id=bureau_id, start=date(year, 1, 1), end=date(year + 1, 1, 1))
+    findings = Finding.objects.filter(bureau_id=bureau_id, found_at__gte=months.start_at, found_at__lt=months.end_at)
+    counts = list(
+        findings.values("category_id", "category__name", "category__position", "category__code")
+        .annotate(n=Count("id"))
+        .order_by("-n", "category__position", "category__code")
+    )
+    examples: dict[int, list[str]] = {c["category_id"]: [] for c in counts}
+    ranked = (
+        findings.annotate(
+            rank=Window(RowNumber(), partition_by=[F("category_id")], order_by=[F("severity"), F("found_at"), F("id")])
+        )
+        .filter(rank__lte=EXAMPLES_PER_CATEGORY)
+        .order_by("category_id", "rank")
+        .values_list("category_id", "unit__name", "found_at", "description")
+    )
+    for category_id, unit, found_at, description in ranked:
+        examples[category_id].append(
+            example_text(unit=unit, found_on=timezone.localdate(found_at), description=description)
+        )
+    return [FindingGroup(c["category__name"], c["n"], examples[c["category_id"]]) for c in counts]
 
 
 def compute_figures(*, bureau_id: int, year: int) -> tuple[dict, list[dict]]:

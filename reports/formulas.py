@@ -7,10 +7,13 @@ the drill-down lists the same records with the same `Q`, so the list always matc
 figure. A formula that needs hand-written SQL gives `sql` instead (and `records` for its
 drill-down). Every formula is additive over units and months: a quarter or a year is a sum.
 
-Formulas whose source app has not landed are registered without a body (`available` is
-False): their metrics stay in the registry, disabled, and no figure is ever shown for them.
-When the cases and inspections apps land, add their formulas here (or in a module that
-calls `register`) and enable the metrics.
+A ratio whose numerator and denominator place their records in months by different dates
+(cases withdrawn by the month withdrawn ÷ cases filed by the month filed) is two parts, each a
+queryset and its date: `split` compiles them into one UNION ALL … GROUP BY, and the drill-down
+lists the part asked for with the same queryset.
+
+A formula whose records are not kept anywhere in the portal is registered without a body
+(`available` is False): its metric stays in the registry, disabled, and no figure is ever shown.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +64,8 @@ class Formula:
     # u (unit id), m (first day of the month), num, den; and the drill-down's records.
     sql: Callable[[Window], tuple[str, list]] | None = None
     records: Callable[[Window, str], QuerySet] | None = None
+    # Set when month_field names an annotation of `base` rather than a model field.
+    month_is_datetime: bool | None = None
 
     @property
     def available(self) -> bool:
@@ -72,11 +77,7 @@ class Formula:
             return self.sql(window)
         numerator = self.numerator(window)
         denominator = self.denominator(window) if self.denominator else numerator
-        month = F(self.month_field)
-        if self._month_is_datetime():
-            month = TruncMonth(self.month_field, tzinfo=ZoneInfo(settings.TIME_ZONE), output_field=DateField())
-        else:
-            month = TruncMonth(self.month_field, output_field=DateField())
+        month = _month(self.month_field, self._month_is_datetime())
         queryset = (
             self.base(window)
             .filter(numerator | denominator)
@@ -97,6 +98,8 @@ class Formula:
         return self.base(window).filter(condition)
 
     def _month_is_datetime(self) -> bool:
+        if self.month_is_datetime is not None:
+            return self.month_is_datetime
         from django.apps import apps
         from django.db.models import DateTimeField
 
@@ -106,6 +109,52 @@ class Formula:
         for name in parts[:-1]:
             target = target._meta.get_field(name).related_model
         return isinstance(target._meta.get_field(parts[-1]), DateTimeField)
+
+
+def _month(path: str, is_datetime: bool) -> TruncMonth:
+    """The first day of the record's month; a moment is placed in the bureau's local month."""
+    if is_datetime:
+        return TruncMonth(path, tzinfo=ZoneInfo(settings.TIME_ZONE), output_field=DateField())
+    return TruncMonth(path, output_field=DateField())
+
+
+@dataclass(frozen=True)
+class Part:
+    """The records of one side of a split ratio in the window, and the moment that places each
+    in a month (a datetime field)."""
+
+    records: Callable[[Window], QuerySet]
+    month_field: str
+
+
+def split(numerator: Part, denominator: Part, *, unit_field: str = "unit"):
+    """(sql, records) of a ratio whose two sides are counted by different dates: one
+    UNION ALL of the two parts' monthly counts, summed per unit and month. The drill-down
+    gives each part's own queryset, the one the SQL was compiled from."""
+
+    def monthly(part: Part, window: Window, side: str) -> tuple[str, list]:
+        one, zero = Count("pk"), Value(0, output_field=BigIntegerField())
+        queryset = (
+            part.records(window)
+            .order_by()
+            .values(u=F(unit_field), m=_month(part.month_field, True))
+            .annotate(num=one if side == "num" else zero, den=zero if side == "num" else one)
+        )
+        sql, params = queryset.query.sql_with_params()
+        return sql, list(params)
+
+    def sql(window: Window) -> tuple[str, list]:
+        num_sql, num_params = monthly(numerator, window, "num")
+        den_sql, den_params = monthly(denominator, window, "den")
+        # Both inner queries are compiled by the ORM; their values travel as parameters.
+        union = f"({num_sql}) UNION ALL ({den_sql})"
+        columns = 'x."u", x."m", sum(x."num")::bigint AS "num", sum(x."den")::bigint AS "den"'
+        return f'SELECT {columns} FROM ({union}) x GROUP BY x."u", x."m"', [*num_params, *den_params]  # noqa: S608
+
+    def records(window: Window, part: str) -> QuerySet:
+        return (denominator if part == "denominator" else numerator).records(window)
+
+    return sql, records
 
 
 FORMULAS: dict[str, Formula] = {}
@@ -307,17 +356,251 @@ register(
 )
 
 
-# --- not yet available: their source apps have not landed ---------------------------------
+# --- cases: the compliance rules' alerts, and the cases themselves --------------------------
 
-for _code, _source, _kind, _label in (
-    ("cases.untruthful_found", "cases", "count", _("Untruthful dispositions confirmed (INT-03 findings)")),
-    ("cases.withdrawal_rate", "cases", "ratio", _("Criminal cases withdrawn ÷ cases filed")),
-    ("cases.overdue", "cases", "count", _("Cases past a legal deadline")),
-    ("cases.property_late", "cases", "count", _("Seized property handed to custody late")),
-    ("cases.single_officer", "cases", "count", _("Evidence sessions with a single officer")),
-    ("cases.bail_unsupervised", "cases", "count", _("Bailed persons out of supervision")),
-    ("inspections.reversal_rate", "inspections", "ratio", _("Reconsideration and litigation reversals ÷ reviews")),
-    ("inspections.rectification_closure", "inspections", "ratio", _("Rectification orders closed ÷ due")),
-    ("inspections.accountability", "inspections", "count", _("Error-accountability decisions")),
-):
-    register(Formula(code=_code, label=_label, source=_source, kind=_kind))
+# An alert a reviewer dismissed was not a breach; every other one (waiting for review,
+# confirmed, or resolved because the record was put right later) counts where it was raised.
+NOT_DISMISSED = ~Q(status="dismissed")
+
+# The legal deadlines of case handling whose red alerts make a case overdue (超期): custody and
+# summons periods, arrest requests, bail and surveillance terms, the handling periods. Property
+# (CAS-09, CAS-10) and supervision (CAS-14) have their own metrics. Parameter: rules.
+OVERDUE_RULES = ["CAS-01", "CAS-02", "CAS-03", "CAS-04", "CAS-05", "CAS-06", "CAS-07", "CAS-11", "CAS-12"]
+
+
+def _alerts(window: Window) -> QuerySet:
+    from cases.models import Alert
+
+    return Alert.objects.filter(bureau_id=window.bureau_id, opened_at__gte=window.start_at, opened_at__lt=window.end_at)
+
+
+def _rule_codes(window: Window, default: list[str]) -> list[str]:
+    return list(window.params.get("rules") or default)
+
+
+def _alert_count(code: str, label, default_rules: list[str]) -> Formula:
+    return register(
+        Formula(
+            code=code,
+            label=label,
+            source="cases",
+            kind="count",
+            model="cases.Alert",
+            month_field="opened_at",
+            base=_alerts,
+            numerator=lambda w: Q(rule__code__in=_rule_codes(w, default_rules)) & NOT_DISMISSED,
+        )
+    )
+
+
+def _first_overdue(window: Window) -> Q:
+    """The case's first overdue alert: none of the case's qualifying alerts came before it
+    (ties at one moment — a run raises several at once — go by id). A case is counted once,
+    in the month it first went past a deadline."""
+    from cases.models import Alert
+
+    rules = _rule_codes(window, OVERDUE_RULES)
+    earlier = Alert.objects.filter(case_id=OuterRef("case_id"), rule__code__in=rules).exclude(status="dismissed")
+    earlier = earlier.filter(
+        Q(opened_at__lt=OuterRef("opened_at")) | Q(opened_at=OuterRef("opened_at"), pk__lt=OuterRef("pk"))
+    )
+    return Q(case__isnull=False, rule__code__in=rules) & NOT_DISMISSED & ~Q(Exists(earlier))
+
+
+register(
+    Formula(
+        code="cases.overdue",
+        label=_("Cases past a legal deadline: each case once, by the month its first red deadline alert was raised"),
+        source="cases",
+        kind="count",
+        model="cases.Alert",
+        month_field="opened_at",
+        base=_alerts,
+        numerator=_first_overdue,
+    )
+)
+_alert_count(
+    "cases.property_late",
+    _("Seized property handed to custody late: CAS-09 alerts raised, not dismissed"),
+    ["CAS-09"],
+)
+_alert_count(
+    "cases.single_officer",
+    _("Evidence taken by a single officer: CAS-08 alerts raised, not dismissed"),
+    ["CAS-08"],
+)
+_alert_count(
+    "cases.bail_unsupervised",
+    _("Bailed or supervised persons out of supervision: CAS-14 alerts raised, not dismissed"),
+    ["CAS-14"],
+)
+
+
+def _criminal_cases_filed(window: Window) -> QuerySet:
+    from cases.models import Case
+
+    return Case.objects.filter(
+        bureau_id=window.bureau_id, kind="criminal", opened_at__gte=window.start_at, opened_at__lt=window.end_at
+    )
+
+
+def _criminal_cases_withdrawn(window: Window) -> QuerySet:
+    from cases.models import Case
+
+    return Case.objects.filter(
+        bureau_id=window.bureau_id,
+        kind="criminal",
+        status="withdrawn",
+        closed_at__gte=window.start_at,
+        closed_at__lt=window.end_at,
+    )
+
+
+_withdrawal_sql, _withdrawal_records = split(
+    Part(_criminal_cases_withdrawn, "closed_at"), Part(_criminal_cases_filed, "opened_at")
+)
+register(
+    Formula(
+        code="cases.withdrawal_rate",
+        label=_("Criminal cases withdrawn in the period ÷ criminal cases filed in the period"),
+        source="cases",
+        kind="ratio",
+        model="cases.Case",
+        sql=_withdrawal_sql,
+        records=_withdrawal_records,
+    )
+)
+
+
+# Alerts leave the review queue when confirmed or dismissed (at the review) or resolved
+# because the record was put right before anyone reviewed it (when it cleared).
+def _alerts_closed(window: Window) -> QuerySet:
+    from django.db.models import Case, When
+
+    from cases.models import Alert
+
+    left = Case(When(status="resolved", then=F("cleared_at")), default=F("reviewed_at"))
+    return (
+        Alert.objects.filter(bureau_id=window.bureau_id)
+        .exclude(status="open")
+        .annotate(left_queue_at=left)
+        .filter(left_queue_at__gte=window.start_at, left_queue_at__lt=window.end_at)
+    )
+
+
+register(
+    Formula(
+        code="cases.alerts_opened",
+        label=_("Alerts raised by the compliance rules, by month raised"),
+        source="cases",
+        kind="count",
+        model="cases.Alert",
+        month_field="opened_at",
+        base=_alerts,
+        numerator=lambda w: Q(pk__isnull=False),
+    )
+)
+register(
+    Formula(
+        code="cases.alerts_closed",
+        label=_("Alerts closed (confirmed, dismissed, or resolved by the record), by month closed"),
+        source="cases",
+        kind="count",
+        model="cases.Alert",
+        month_field="left_queue_at",
+        month_is_datetime=True,
+        base=_alerts_closed,
+        numerator=lambda w: Q(pk__isnull=False),
+    )
+)
+
+
+# --- inspections: findings, the rectification loop, error accountability -------------------
+
+
+def _findings(window: Window) -> QuerySet:
+    from inspections.models import Finding
+
+    return Finding.objects.filter(bureau_id=window.bureau_id, found_at__gte=window.start_at, found_at__lt=window.end_at)
+
+
+register(
+    Formula(
+        code="cases.untruthful_found",
+        label=_(
+            "Untruthful dispositions found: enforcement problems of the untruthful-disposition category "
+            "(confirmed INT-03 and INT-04 alerts, and inspections), by month found (parameter: category)"
+        ),
+        source="inspections",
+        kind="count",
+        model="inspections.Finding",
+        month_field="found_at",
+        base=_findings,
+        numerator=lambda w: Q(category__code=w.params.get("category", "untruthful")),
+    )
+)
+
+
+def _orders_due(window: Window) -> QuerySet:
+    from inspections.models import RectificationOrder
+
+    return RectificationOrder.objects.filter(
+        bureau_id=window.bureau_id, due_at__gte=window.start_at, due_at__lt=window.end_at
+    )
+
+
+def _order_due(window: Window) -> Q:
+    now = window.now or datetime.now(tz=ZoneInfo(settings.TIME_ZONE))
+    return Q(due_at__lte=now) | Q(status="closed")
+
+
+register(
+    Formula(
+        code="inspections.rectification_closure",
+        label=_(
+            "Rectification orders signed off ÷ orders whose deadline fell in the period and has passed "
+            "(or already signed off), by month of the deadline"
+        ),
+        source="inspections",
+        kind="ratio",
+        model="inspections.RectificationOrder",
+        month_field="due_at",
+        base=_orders_due,
+        numerator=lambda w: Q(status="closed"),
+        denominator=_order_due,
+    )
+)
+
+
+def _decisions(window: Window) -> QuerySet:
+    from inspections.models import AccountabilityDecision
+
+    return AccountabilityDecision.objects.filter(
+        bureau_id=window.bureau_id, case__decided_at__gte=window.start_at, case__decided_at__lt=window.end_at
+    )
+
+
+register(
+    Formula(
+        code="inspections.accountability",
+        label=_("Officers held accountable: accountability decisions other than exemptions, by month decided"),
+        source="inspections",
+        kind="count",
+        model="inspections.AccountabilityDecision",
+        unit_field="case__unit",
+        month_field="case__decided_at",
+        base=_decisions,
+        numerator=lambda w: ~Q(outcome="exempted"),
+    )
+)
+
+# No app of the portal records administrative reconsideration or litigation: the metric stays
+# in the registry, disabled, until one does.
+register(
+    Formula(
+        code="inspections.reversal_rate",
+        label=_("Reconsideration and litigation reversals ÷ reviews"),
+        source="inspections",
+        kind="ratio",
+    )
+)

@@ -23,6 +23,35 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "training.Candidate": ("officer__name", "unit__name", "test__title", "test__held_on"),
     "training.Attendance": ("officer__name", "unit__name", "session__topic", "session__held_on", "status"),
     "training.Qualification": ("officer__name", "officer__unit__name", "kind", "obtained_on", "certificate_number"),
+    "cases.Alert": ("id", "case__number", "unit__name", "rule__name", "text", "opened_at", "status", "reviewed_at"),
+    "cases.Case": ("id", "number", "unit__name", "title", "opened_at", "status", "closed_at", "lead_officer__name"),
+    "inspections.Finding": ("id", "unit__name", "category__name", "source", "description", "found_at"),
+    "inspections.RectificationOrder": (
+        "finding",
+        "unit__name",
+        "finding__category__name",
+        "due_at",
+        "status",
+        "closed_at",
+    ),
+    "inspections.AccountabilityDecision": (
+        "case",
+        "case__unit__name",
+        "officer__name",
+        "liability",
+        "outcome",
+        "case__decided_at",
+    ),
+}
+
+# The page a drill-down row opens: the first column is that page's record id.
+DETAIL_URLS: dict[str, str] = {
+    "intake.Incident": "intake:detail",
+    "cases.Alert": "cases:alert",
+    "cases.Case": "cases:detail",
+    "inspections.Finding": "inspections:detail",
+    "inspections.RectificationOrder": "inspections:detail",
+    "inspections.AccountabilityDecision": "inspections:accountability_detail",
 }
 
 

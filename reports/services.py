@@ -40,7 +40,8 @@ logger = logging.getLogger(__name__)
 
 # pg_advisory_xact_lock(namespace, bureau): two refreshes of one bureau never overlap.
 LOCK_NAMESPACE = 7007
-SNAPSHOT_FORMAT = 1
+# 2: section 二 lists the findings by category with examples (1: before inspections landed).
+SNAPSHOT_FORMAT = 2
 INSERT_FIGURES = (
     "INSERT INTO reports_monthlyfigure (bureau_id, metric_id, unit_id, month, numerator, denominator) "
     'SELECT %s, %s, f."u", f."m"::date, f."num", f."den" FROM ({formula}) f WHERE f."u" IS NOT NULL'

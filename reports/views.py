@@ -26,7 +26,7 @@ from reports.formulas import FORMULAS
 from reports.models import EDITABLE_FIELDS, AnnualReport, BuildKind, BuildStatus, Metric, ReportBuild
 from reports.periods import parse_period, period_choices
 from reports.permissions import can_edit_reports, can_read_reports, can_refresh, can_view_dashboard, can_view_metrics
-from reports.records import columns_for, record_rows
+from reports.records import DETAIL_URLS, columns_for, record_rows
 
 
 def _period(request):
@@ -73,6 +73,10 @@ def dashboard(request):
         ]
         headers = ["单位", "学法到课率", "抽测参考率", "抽测参考人次", "抽测合格率", "法考通过（本期新增）"]
         return xlsx_response(f"学法培训-{stamp}.xlsx", "学法培训", headers, rows)
+    if export == "alerts" and data["alerts"]["available"]:
+        a = data["alerts"]
+        rows = [[m, a["opened"][i], a["closed"][i]] for i, m in enumerate(a["months"])]
+        return xlsx_response(f"预警发起与办结-{stamp}.xlsx", "预警发起与办结", ["月份", "发起", "办结"], rows)
     if export == "ranking":
         rows = [[r["rank"], r["unit"], r["met"], r["judged"]] for r in data["ranking"]]
         return xlsx_response(f"单位排名-{stamp}.xlsx", "单位排名", ["名次", "单位", "达标项数", "考核项数"], rows)
@@ -174,7 +178,7 @@ def metric_records(request, code: str):
             "columns": columns,
             "rows": record_rows(formula.model, page.object_list, columns),
             "query": query.urlencode(),
-            "detail_url": "intake:detail" if formula.model == "intake.Incident" else None,
+            "detail_url": DETAIL_URLS.get(formula.model),
         },
     )
 

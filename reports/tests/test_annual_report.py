@@ -20,10 +20,12 @@ from docx.shared import Pt
 
 from org.errors import Conflict
 from reports import selectors, services
+from reports.document import compose, plain_text
+from reports.figures import example_text, findings_for_year
 from reports.models import AnnualReport, BuildStatus, ReportRevision
 from reports.periods import year_period
-from reports.tests.factories import hand_checked_year, incident
-from reports.texts import NO_FINDINGS
+from reports.tests.factories import finding, hand_checked_year, hand_checked_year_with_cases, incident
+from reports.texts import NO_FINDINGS, NO_FINDINGS_IN_YEAR
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
@@ -36,7 +38,7 @@ def _media(settings, tmp_path):
 
 @pytest.fixture
 def report(bureau):
-    hand_checked_year(bureau)
+    hand_checked_year_with_cases(bureau)
     services.figures_refresh_year(bureau_id=bureau.station_a.bureau_id, year=2025)
     return services.report_create(by=bureau.leadership, year=2025)
 
@@ -66,17 +68,67 @@ def test_the_reports_figures_equal_the_metrics(bureau, report):
     assert figures["officer_times_tested"]["text"] == "2"
     assert figures["spot_pass_rate"]["text"] == "50.0%"
     assert figures["metrics_total"]["text"] == "17"
-    assert (figures["metrics_judged"]["text"], figures["metrics_met"]["text"]) == ("8", "1")
-    # a figure whose source has not landed is never made up
-    assert figures["untruthful_found"] == {
-        "label": "发现不如实受立案（起）",
-        "value": None,
-        "text": "【暂无数据】",
-        "available": False,
-    }
+    assert (figures["metrics_available"]["text"], figures["metrics_unavailable"]["text"]) == ("16", "1")
+    assert (figures["metrics_judged"]["text"], figures["metrics_met"]["text"]) == ("14", "1")
+    assert figures["untruthful_found"]["text"] == str(values["JC02"].num) == "4"
+    assert figures["withdrawal_rate"]["text"] == values["JC07"].text == "40.0%"
+    assert figures["rectification_closure"]["text"] == values["JC13"].text == "50.0%"
+    assert figures["accountability"]["text"] == str(values["JC14"].num) == "3"
     text = services.snapshot_text(snapshot)
     assert "核查警情10起" in text and "刑事警情立案率66.7%" in text
-    assert NO_FINDINGS in text  # the shortcomings section says there are no findings to read yet
+    assert "发现不如实受立案问题4起" in text and "执法问题整改闭环率50.0%，追究执法过错责任3人" in text
+
+
+def test_section_two_lists_the_years_findings_by_category_with_examples(bureau, report):
+    """2025's findings of the bureau: 不如实受立案 f1 f2 f3 f4 (examples: f1 the most serious, then
+    f2 and f3 by date; f4 is the least serious), 单人取证 f5, 文书不规范 f6. f7 (2024) and f8
+    (another bureau) are not the year's."""
+    snapshot = services.report_snapshot(report)
+    assert snapshot["findings"] == [
+        {
+            "category": "不如实受立案",
+            "count": 4,
+            "examples": [
+                "城关派出所2月12日，盗窃警情作非案件类处理",
+                "城东派出所5月20日，回访发现报警人称被骗3000元，民警未予受案",
+                "城关派出所11月3日，电话回访发现盗窃警情按纠纷处理",
+            ],
+        },
+        {"category": "单人取证", "count": 1, "examples": ["城关派出所4月2日，讯问仅一名民警在场"]},
+        {"category": "文书不规范", "count": 1, "examples": ["城东派出所3月15日，询问笔录未签名"]},
+    ]
+    lines = services.snapshot_text(snapshot).splitlines()
+    start = lines.index("二、存在的不足和原因")
+    assert lines[start + 1 : start + 5] == [
+        "全年执法巡查共发现执法问题6个，按类别统计如下：",
+        "（一）不如实受立案4个。例如：城关派出所2月12日，盗窃警情作非案件类处理；"
+        "城东派出所5月20日，回访发现报警人称被骗3000元，民警未予受案；城关派出所11月3日，电话回访发现盗窃警情按纠纷处理。",
+        "（二）单人取证1个。例如：城关派出所4月2日，讯问仅一名民警在场。",
+        "（三）文书不规范1个。例如：城东派出所3月15日，询问笔录未签名。",
+    ]
+    assert lines[start + 5].startswith("分析原因")  # then leadership's narrative
+    # another bureau's report lists its own findings only (f8)
+    foreign = findings_for_year(bureau_id=bureau.foreign_officer.bureau_id, year=2025)
+    assert [(g.category, g.count) for g in foreign] == [("不如实受立案", 1)]
+
+
+def test_a_year_without_findings_says_so(bureau):
+    hand_checked_year(bureau)
+    report = services.report_create(by=bureau.leadership, year=2025)
+    text = services.snapshot_text(services.report_snapshot(report))
+    assert NO_FINDINGS_IN_YEAR in text and NO_FINDINGS not in text
+
+
+def test_a_report_published_before_the_findings_landed_is_rebuilt_with_its_own_words(bureau, report):
+    snapshot = services.report_snapshot(report)
+    old = {**snapshot, "format": 1, "findings": []}
+    assert NO_FINDINGS in plain_text(compose(old))
+
+
+def test_an_example_is_short_and_names_no_rule_code():
+    long = "INT-03 疑似不如实受立案（有案不立）：" + "案" * 60 + "\n复核意见"
+    text = example_text(unit="城关派出所", found_on=date(2025, 3, 5), description=long)
+    assert text == "城关派出所3月5日，" + "案" * 39 + "…"
 
 
 def test_drafts_keep_versions(bureau, report):
@@ -113,6 +165,7 @@ def test_publishing_freezes_the_report_and_its_files(bureau, report, tmp_path):
 
     # the data and the text change afterwards …
     incident(bureau.station_a, datetime(2025, 6, 1, 9, tzinfo=TZ), "criminal", "filed", timedelta(hours=1))
+    finding(bureau.station_b, "single_officer", 1, datetime(2025, 7, 1, 9, tzinfo=TZ), "询问仅一名民警在场。")
     services.figures_refresh_year(bureau_id=report.bureau_id, year=2025)
     with pytest.raises(Conflict):
         services.report_save(by=bureau.leadership, report_id=report.pk, data={"plan": "改了"})
@@ -124,7 +177,9 @@ def test_publishing_freezes_the_report_and_its_files(bureau, report, tmp_path):
     rebuilt = services.render_files(report.snapshot)
     assert rebuilt["docx"] == docx_bytes
     assert rebuilt["pdf"] == pdf_bytes
-    assert "核查警情10起" in pdf_text(rebuilt["pdf"], tmp_path)
+    extracted = pdf_text(rebuilt["pdf"], tmp_path)
+    assert "核查警情10起" in extracted and "（二）单人取证1个" in extracted
+    assert "（二）单人取证2个" in services.snapshot_text(services.report_snapshot(report))  # today's data
     # running the same build again changes nothing
     assert services.build_run(build_id=build.pk).docx_sha256 == build.docx_sha256
     # and the command line gives the published document

@@ -14,7 +14,7 @@ from reports import selectors, services
 from reports.formulas import FORMULAS
 from reports.models import Metric, MonthlyFigure
 from reports.periods import parse_period, year_period
-from reports.tests.factories import hand_checked_year
+from reports.tests.factories import hand_checked_year_with_cases
 
 pytestmark = pytest.mark.django_db
 YEAR = year_period(2025)
@@ -22,7 +22,7 @@ YEAR = year_period(2025)
 
 @pytest.fixture
 def year(bureau):
-    rows = hand_checked_year(bureau)
+    rows = hand_checked_year_with_cases(bureau)
     services.figures_refresh_year(bureau_id=bureau.station_a.bureau_id, year=2025)
     return rows
 
@@ -97,24 +97,23 @@ def test_the_refresh_is_rerunnable_and_follows_the_data(bureau, year):
 
 def test_disabled_metrics_show_no_figure_and_are_not_counted(bureau, year):
     disabled = Metric.objects.filter(is_enabled=False)
-    assert disabled.count() == 9
-    assert all("尚未上线" in m.note for m in disabled)
+    assert [m.code for m in disabled] == ["JC12"]  # no app records reconsideration or litigation
     assert Metric.objects.filter(is_assessed=True).count() == 17
     got = values(bureau)
-    assert got["JC02"].text == "—" and got["JC02"].value is None and got["JC02"].met is None
+    assert got["JC12"].text == "—" and got["JC12"].value is None and got["JC12"].met is None
     table = selectors.metric_table(user=bureau.leadership, period=YEAR)
     summary = table.met_summary()
-    assert summary == {"total": 17, "available": 8, "unavailable": 9, "judged": 8, "met": 1}
+    assert summary == {"total": 17, "available": 16, "unavailable": 1, "judged": 14, "met": 1}
 
 
 def test_a_metric_whose_source_has_not_landed_cannot_be_enabled(bureau):
     from django.core.exceptions import ValidationError
 
-    metric = Metric.objects.get(code="JC08")
+    metric = Metric.objects.get(code="JC12")
     metric.is_enabled = True
     with pytest.raises(ValidationError):
         metric.full_clean()
-    assert not FORMULAS["cases.overdue"].available
+    assert not FORMULAS["inspections.reversal_rate"].available
 
 
 @pytest.mark.parametrize("code", ["JC01", "JC03", "JC04", "JC05", "JC06", "JC15", "JC16", "JC17", "XX01"])
@@ -177,7 +176,7 @@ def test_the_dashboard_shows_figures_and_says_what_is_not_yet_available(client, 
     response = client.get(reverse("reports:dashboard"), {"period": "2025"})
     page = response.content.decode()
     assert response.context["summary"]["met"] == 1
-    assert 'data-testid="alerts-unavailable"' in page
+    assert 'id="chart-alerts"' in page and 'data-testid="alerts-unavailable"' not in page
     # no colour has been checked by the compliance rules yet: no chart of default greens
     assert 'data-testid="colours-unavailable"' in page
     assert 'id="dashboard-data"' in page and "<script>" not in page.replace("<script src", "")
@@ -225,7 +224,7 @@ def test_the_metrics_api_is_scoped(client, bureau, year):
         11,
         Decimal("90.9"),
     )
-    assert not any(r["code"] == "JC02" for r in data["values"])
+    assert not any(r["code"] == "JC12" for r in data["values"])
     client.force_login(bureau.officer)
     assert client.get("/api/v1/metrics/").status_code == 403
     assert client.get("/api/v1/annual-reports/").status_code == 403

@@ -12,7 +12,7 @@ from docx import Document
 from conftest import PASSWORD
 from reports import services
 from reports.models import AnnualReport, ReportRevision
-from reports.tests.factories import hand_checked_year
+from reports.tests.factories import hand_checked_year_with_cases
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,7 +35,7 @@ def year(bureau):
     from reports.seed import seed_metrics
 
     seed_metrics(Metric)  # the migration's rows are gone after an earlier transactional test
-    hand_checked_year(bureau)
+    hand_checked_year_with_cases(bureau)
     services.figures_refresh_year(bureau_id=bureau.station_a.bureau_id, year=2025)
 
 
@@ -71,6 +71,7 @@ def test_leadership_edits_publishes_and_downloads_the_annual_report(page, bureau
     info.value.save_as(docx_path)
     text = "\n".join(p.text for p in Document(io.BytesIO(docx_path.read_bytes())).paragraphs)
     assert "深化执法监督平台应用" in text and "核查警情10起" in text
+    assert "（一）不如实受立案4个" in text  # section 二 lists the year's findings
 
     with page.expect_download() as info:
         final.locator("a[href$='/pdf/']").click()
@@ -89,5 +90,7 @@ def test_the_dashboard_draws_its_charts(page, bureau, year):
     page.goto("/reports/?period=2025")
     page.wait_for_selector("#chart-trend canvas")
     page.wait_for_selector("#chart-training canvas")
+    page.wait_for_selector("#chart-alerts canvas")
     assert page.get_by_test_id("met-summary").inner_text().strip() != ""
-    assert page.get_by_test_id("alerts-unavailable").is_visible()
+    assert page.get_by_test_id("rectification").inner_text().startswith("50.0%")
+    assert page.get_by_test_id("alerts-unavailable").count() == 0

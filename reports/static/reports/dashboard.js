@@ -29,6 +29,20 @@
     ],
   });
 
+  if (data.alerts.available) {
+    chart("chart-alerts", {
+      tooltip: {trigger: "axis"},
+      legend: {textStyle: big},
+      grid: {left: 70, right: 20, top: 50, bottom: 40},
+      xAxis: {type: "category", data: data.alerts.months, axisLabel: big},
+      yAxis: {type: "value", minInterval: 1, axisLabel: big},
+      series: [
+        {name: L.alertsOpened, type: "bar", data: data.alerts.opened, itemStyle: {color: "#e4a0a6"}},
+        {name: L.alertsClosed, type: "line", data: data.alerts.closed, lineStyle: {width: 4}, itemStyle: {color: "#198754"}, symbolSize: 10},
+      ],
+    });
+  }
+
   if (data.colours.available) {
     chart("chart-colours", {
       tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
