@@ -123,6 +123,14 @@ def main() -> int:
         )
         results[module.AREA] = area
         print(json.dumps(area, ensure_ascii=False, indent=1), flush=True)
+    if args.only and RESULTS.exists():
+        # a partial run updates its own areas and keeps the others' last figures
+        merged = json.loads(RESULTS.read_text())
+        merged.update(
+            {key: value for key, value in results.items() if key not in ("meta", "seed") or key not in merged}
+        )
+        merged["meta"] = results["meta"]
+        results = merged
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     print(f"wrote {RESULTS}")
     return 0
