@@ -40,12 +40,14 @@ def _ensure_database(server, name: str) -> None:
 
 
 def filesystem_broker_options(folder: Path) -> dict:
-    for sub in ("out", "processed"):
+    for sub in ("out", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(folder / "out"),
         "data_folder_out": str(folder / "out"),
         "processed_folder": str(folder / "processed"),
+        # kombu's default is ./control in whatever folder the process started in
+        "control_folder": str(folder / "control"),
         "store_processed": False,
     }
 

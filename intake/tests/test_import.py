@@ -252,13 +252,18 @@ def test_import_job_records_counts_and_refused_rows(tmp_path, bureau, settings, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_upload_is_imported_by_a_real_celery_worker(tmp_path, bureau, settings):
+def test_upload_is_imported_by_a_real_celery_worker(tmp_path, bureau, settings, monkeypatch):
     from celery.contrib.testing.worker import start_worker
     from django.test import Client
 
     from config.celery import app
 
     settings.MEDIA_ROOT = tmp_path
+    if app.conf.broker_url.startswith("filesystem"):
+        # a broker folder of this test's own, so no other worker on the machine takes the job
+        from config.embedded import filesystem_broker_options
+
+        monkeypatch.setitem(app.conf, "broker_transport_options", filesystem_broker_options(tmp_path / "broker"))
     data = write_csv(tmp_path / "x.csv", [row(1), row(2)]).read_bytes()
     client = Client()
     client.force_login(bureau.supervisor)
