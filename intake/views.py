@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -131,8 +132,6 @@ def _display(version, field: str, *, revealed: bool) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if field == "received_at":
-        from django.utils import timezone
-
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     return str(value)
 
