@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from cases.compliance import compliance_run
-from cases.models import Alert, ComplianceRun
+from cases.models import Alert, Case, ComplianceRun
 from config.celery import app
 from config.embedded import database_url
 from intake.models import Incident
@@ -57,8 +57,11 @@ def test_a_run_killed_half_way_changes_nothing_and_the_rerun_completes_the_same(
     assert worker.returncode == -9, "the run finished before it could be killed"
     assert state() == before  # nothing half-written: the bureau's batch was one transaction
 
-    compliance_run()  # the rerun (the requeued task)
+    killed = ComplianceRun.objects.get(status="running")  # its row was never finished
+    assert killed.finished_at is None
+
+    rerun = compliance_run()  # the rerun (the requeued task)
+    assert rerun.status == "done" and rerun.rows_checked == Incident.objects.count() + Case.objects.count()
     after = state()
-    assert after != before
-    compliance_run()  # any further complete run gives the same result
+    compliance_run(at=rerun.as_of)  # any further complete run as of the same time gives the same result
     assert state() == after

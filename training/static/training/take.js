@@ -47,12 +47,22 @@
     document.getElementById("answered").textContent = n;
   }
 
+  // One save per question at a time: a change made while a save is on its way is sent when
+  // it returns, so the server never receives an older choice after a newer one.
+  const inFlight = new Set();
+  const changedMeanwhile = new Set();
+
   async function save(fieldset) {
     const status = fieldset.querySelector(".save-status");
+    status.innerHTML = '<span class="text-muted">' + root.dataset.saving + "</span>";
+    if (inFlight.has(fieldset)) {
+      changedMeanwhile.add(fieldset);
+      return;
+    }
+    inFlight.add(fieldset);
     const body = new URLSearchParams();
     body.append("question", fieldset.dataset.question);
     choiceOf(fieldset).forEach((c) => body.append("choice", c));
-    status.innerHTML = '<span class="text-muted">' + root.dataset.saving + "</span>";
     try {
       const response = await fetch(root.dataset.answerUrl, {
         method: "POST",
@@ -63,8 +73,11 @@
       const data = await response.json();
       pending.delete(fieldset);
       if (response.ok) {
-        status.innerHTML = choiceOf(fieldset).length ? '<span class="text-success">' + root.dataset.saved + "</span>" : "";
+        if (!changedMeanwhile.has(fieldset)) {
+          status.innerHTML = choiceOf(fieldset).length ? '<span class="text-success">' + root.dataset.saved + "</span>" : "";
+        }
       } else {
+        changedMeanwhile.delete(fieldset);
         status.innerHTML = "";
         const text = document.createElement("span");
         text.className = "text-danger";
@@ -78,9 +91,13 @@
       }
     } catch (error) {
       // A dropped connection: keep the choice and retry; saved answers stay on the server.
+      changedMeanwhile.delete(fieldset);
       pending.add(fieldset);
       status.innerHTML = '<span class="text-warning">' + root.dataset.offline + "</span>";
+    } finally {
+      inFlight.delete(fieldset);
     }
+    if (changedMeanwhile.delete(fieldset) && !over) save(fieldset);
   }
 
   root.querySelectorAll("fieldset[data-question]").forEach((fieldset) => {
