@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
 # A dummy, long, non-default key: `check --deploy` must judge the production settings, not the key.
-DEPLOY_CHECK_ENV := DJANGO_SETTINGS_MODULE=config.settings DJANGO_SECRET_KEY=deploy-check-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ
+DEPLOY_CHECK_ENV := DJANGO_SETTINGS_MODULE=config.settings DJANGO_SECRET_KEY=deploy-check-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ PORTAL_PII_KEYS=k1:ZGVwbG95LWNoZWNrLW9ubHktMDEyMzQ1Njc4OWFiY2Q PORTAL_PII_HASH_KEY=ZGVwbG95LWNoZWNrLW9ubHktMDEyMzQ1Njc4OWFiY2Q
 
 .PHONY: run test bench venv locale lint format
 

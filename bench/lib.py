@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -54,6 +56,9 @@ def server(ctx: dict, *, workers: int = 4, threads: int = 1) -> Iterator[int]:
         DJANGO_SECURE_COOKIES="0",
         DJANGO_DEBUG="0",
         DJANGO_LOG_LEVEL="WARNING",
+        # The keys the data was seeded with (the development ones).
+        PORTAL_PII_KEYS=",".join(settings.PII_KEYS),
+        PORTAL_PII_HASH_KEY=settings.PII_HASH_KEY,
     )
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True

@@ -195,16 +195,17 @@ def untruthful_disposition(rule: Rule, b: Bind, scope: Scope) -> str:
 def repeat_report_unresolved(rule: Rule, b: Bind, scope: Scope) -> str:
     window = b(_param(rule, "window_days", 30))
     earlier = b(_param(rule, "min_reports", 2) - 1)
-    # Served by intake's incident_reporter_idx (bureau, reporter_id_number, received_at).
+    # The same reporter is the same keyed hash of the (encrypted) ID number, served by
+    # intake's incident_reporter_idx (bureau, reporter_id_hash, received_at).
     return f"""
         SELECT i.id, NULL::bigint, i.bureau_id, i.unit_id, i.receiving_officer_id, 'breach', NULL::timestamptz,
                i.number
         FROM intake_incident i
-        WHERE {scope.where("i", "incident")} AND i.reporter_id_number <> '' AND i.received_at <= %(now)s
+        WHERE {scope.where("i", "incident")} AND i.reporter_id_hash <> '' AND i.received_at <= %(now)s
           AND i.disposition NOT IN ('accepted', 'filed')
           AND (SELECT count(*) FROM intake_incident e
-               WHERE e.bureau_id = i.bureau_id AND e.reporter_id_number = i.reporter_id_number
-                 AND e.reporter_id_number <> ''  -- lets the partial index serve the probe
+               WHERE e.bureau_id = i.bureau_id AND e.reporter_id_hash = i.reporter_id_hash
+                 AND e.reporter_id_hash <> ''  -- lets the partial index serve the probe
                  AND e.received_at < i.received_at AND e.received_at >= i.received_at - make_interval(days => {window})
                  AND e.category = i.category AND e.disposition NOT IN ('accepted', 'filed')) >= {earlier}
     """

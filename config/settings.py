@@ -138,6 +138,13 @@ OTP_TOTP_ISSUER = "执法监督平台"
 PORTAL_ADMIN_PASSWORD_DAYS = env.int("PORTAL_ADMIN_PASSWORD_DAYS", default=90)
 PORTAL_INACTIVE_DAYS = env.int("PORTAL_INACTIVE_DAYS", default=90)
 PORTAL_BACKUP_DIR = env.path("PORTAL_BACKUP_DIR", default=VAR_DIR / "backups")
+
+# Reporters' ID-card and phone numbers are encrypted at rest (org/crypto.py). Keys come from
+# the environment only: "id:base64key" entries, the first encrypts, every one decrypts (add a
+# new key in front, then `manage.py rotate_pii_key`); a separate key for the lookup hash.
+# `python manage.py generate_pii_key` prints a new one.
+PII_KEYS = env.list("PORTAL_PII_KEYS")
+PII_HASH_KEY = env.str("PORTAL_PII_HASH_KEY")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -14,6 +14,7 @@ from django.db import connection
 
 from intake.models import Category, Channel, Disposition, Incident, Source
 from intake.validators import id_card_check_digit
+from org.crypto import encrypt, lookup_hash
 from org.demo import DemoContext, person_name
 from org.models import Role, Unit, UnitKind, User
 
@@ -119,6 +120,7 @@ COLUMNS = (
     "decided_by_id",
     "is_complex",
     *Incident.content_columns(),  # the rows below list them in this order
+    "reporter_id_hash",
 )
 
 
@@ -192,6 +194,8 @@ def seed_incidents(ctx: DemoContext) -> None:
             decided_at = received + delay
             decided_by = receiving
         created_by = receiving if channel != Channel.CALL_110 else None
+        id_number = "" if anonymous or rng.random() < 0.3 else _id_number(rng, ctx.year)
+        phone = "" if anonymous else f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
         rows.append(
             [
                 bureau.pk,
@@ -211,13 +215,14 @@ def seed_incidents(ctx: DemoContext) -> None:
                 received,
                 anonymous,
                 "" if anonymous else person_name(rng),
-                "" if anonymous or rng.random() < 0.3 else _id_number(rng, ctx.year),
-                "" if anonymous else f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
+                encrypt(id_number, purpose="reporter_id_number"),  # stored encrypted (org/crypto.py)
+                encrypt(phone, purpose="reporter_phone"),
                 place,
                 category,
                 amount,
                 summary,
                 receiving,
+                lookup_hash(id_number, purpose="reporter_id_number"),
             ]
         )
         if n % 10000 == 0:

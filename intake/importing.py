@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from intake.models import Category, Channel, Incident, Source
 from intake.signals import incidents_changed
 from intake.validators import CLOCK_SKEW, MAX_AMOUNT, PHONE_PATTERN, id_card_problem
+from org.crypto import encrypt, lookup_hash
 from org.models import Unit, User
 
 # Chinese header → our field. Any order; extra columns are ignored.
@@ -75,6 +76,7 @@ STAGE_COLUMNS = (
     "reporter_name",
     "reporter_id_number",
     "reporter_phone",
+    "reporter_id_hash",
     "location",
     "category",
     "amount",
@@ -363,8 +365,10 @@ class RowParser:
             channel,
             not (name or id_number or phone),
             name,
-            id_number,
-            phone,
+            # Encrypted before they reach the database, as the model's fields do (org/crypto.py).
+            encrypt(id_number, purpose="reporter_id_number"),
+            encrypt(phone, purpose="reporter_phone"),
+            lookup_hash(id_number, purpose="reporter_id_number"),
             location,
             category,
             amount,
@@ -395,7 +399,7 @@ WITH need AS (
     INSERT INTO intake_incident (
         bureau_id, unit_id, number, dispatch_id, source, version, created_at, created_by_id,
         disposition, disposition_reason, is_complex,
-        channel, received_at, is_anonymous, reporter_name, reporter_id_number, reporter_phone,
+        channel, received_at, is_anonymous, reporter_name, reporter_id_number, reporter_phone, reporter_id_hash,
         location, category, amount, summary, receiving_officer_id
     )
     SELECT %(bureau)s, n.unit_id,
@@ -404,7 +408,7 @@ WITH need AS (
            n.dispatch_id, %(source)s, 1, %(now)s, %(by)s,
            'pending', '', false,
            n.channel, n.received_at, n.is_anonymous, n.reporter_name, n.reporter_id_number, n.reporter_phone,
-           n.location, n.category, n.amount, n.summary, n.receiving_officer_id
+           n.reporter_id_hash, n.location, n.category, n.amount, n.summary, n.receiving_officer_id
     FROM numbered n
     JOIN need ON need.unit_id = n.unit_id AND need.day = n.day
     JOIN alloc a ON a.unit_id = n.unit_id AND a.day = n.day
@@ -440,7 +444,7 @@ def import_incidents(
             CREATE TEMP TABLE import_stage (
                 row_no integer, dispatch_id text, received_at timestamptz, channel text,
                 is_anonymous boolean, reporter_name text, reporter_id_number text, reporter_phone text,
-                location text, category text, amount numeric(14, 2), summary text,
+                reporter_id_hash text, location text, category text, amount numeric(14, 2), summary text,
                 unit_id bigint, receiving_officer_id bigint
             ) ON COMMIT DROP
             """

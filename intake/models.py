@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from intake.validators import validate_amount, validate_id_card, validate_phone, validate_received_at
+from org.crypto import EncryptedCharField, LookupHashField
 from org.models import Bureau, Unit
 
 
@@ -74,10 +75,13 @@ class IncidentContent(models.Model):
     received_at = models.DateTimeField(_("received at"), validators=[validate_received_at])
     is_anonymous = models.BooleanField(_("anonymous reporter"), default=False)
     reporter_name = models.CharField(_("reporter"), max_length=60, blank=True)
-    reporter_id_number = models.CharField(
-        _("reporter's ID-card number"), max_length=18, blank=True, validators=[validate_id_card]
+    # Encrypted at rest (org/crypto.py); Python sees the plain value.
+    reporter_id_number = EncryptedCharField(
+        _("reporter's ID-card number"), plain_max_length=18, blank=True, validators=[validate_id_card]
     )
-    reporter_phone = models.CharField(_("contact phone"), max_length=20, blank=True, validators=[validate_phone])
+    reporter_phone = EncryptedCharField(
+        _("contact phone"), plain_max_length=20, blank=True, validators=[validate_phone]
+    )
     location = models.CharField(_("location"), max_length=200, blank=True)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     amount = models.DecimalField(
@@ -142,6 +146,8 @@ class Incident(IncidentContent):
     dispatch_id = models.CharField(_("dispatch incident id"), max_length=40, null=True, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.DESK)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Finds every report by the same ID number (INT-04, the list's ID filter) without decrypting.
+    reporter_id_hash = LookupHashField(_("ID-number lookup hash"), source="reporter_id_number")
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -204,10 +210,10 @@ class Incident(IncidentContent):
             models.Index(fields=["bureau", "-received_at", "-id"], name="incident_bureau_time_idx"),
             # The compliance rules' scan for undecided reports: WHERE disposition = 'pending'.
             models.Index(fields=["received_at"], condition=Q(disposition="pending"), name="incident_pending_idx"),
-            # Repeat reports of the same reporter (INT-04): WHERE reporter_id_number = …
+            # Repeat reports of the same reporter (INT-04): WHERE reporter_id_hash = …
             models.Index(
-                fields=["bureau", "reporter_id_number", "received_at"],
-                condition=~Q(reporter_id_number=""),
+                fields=["bureau", "reporter_id_hash", "received_at"],
+                condition=~Q(reporter_id_hash=""),
                 name="incident_reporter_idx",
             ),
         ]

@@ -131,7 +131,7 @@ def incident_correct(
     for field, value in merged.items():
         setattr(locked, field, value)
     locked.version += 1
-    locked.save(update_fields=[*CONTENT_FIELDS, "version"])
+    locked.save(update_fields=[*CONTENT_FIELDS, "version", "reporter_id_hash"])
     _version_from(locked, number=locked.version, by=by, reason=reason.strip()).save()
     _changed(locked)
     return locked

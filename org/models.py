@@ -255,6 +255,7 @@ class SecurityEventKind(models.TextChoices):
     DENIED = "denied", _("Permission denied")
     EXPORT = "export", _("Export or download")
     REVEAL = "reveal", _("Personal data shown in full")
+    KEY_ROTATION = "key_rotation", _("Personal-data key rotated")
 
 
 class SecurityEvent(models.Model):

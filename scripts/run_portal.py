@@ -7,6 +7,7 @@ static files by whitenoise), worker and beat until Ctrl-C, which stops all three
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import signal
@@ -27,7 +28,15 @@ def main() -> int:
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
-    env = dict(os.environ)
+    # The keys of reporters' ID and phone numbers (org/crypto.py), made once on this machine;
+    # the environment's own PORTAL_PII_KEYS / PORTAL_PII_HASH_KEY win when set.
+    pii_file = VAR / "pii_keys"
+    if not pii_file.exists():
+        new_key = lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")  # noqa: E731
+        pii_file.write_text(f"PORTAL_PII_KEYS=k1:{new_key()}\nPORTAL_PII_HASH_KEY={new_key()}\n")
+        pii_file.chmod(0o600)
+    env = dict(line.split("=", 1) for line in pii_file.read_text().split())
+    env.update(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_SECRET_KEY=key_file.read_text().strip(),

@@ -7,8 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from intake.tests.factories import VALID_ID, log_report
 from org import auditseal
 from org.backup import BackupError, restore
+from org.crypto import key_id
 from org.models import Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,6 +51,7 @@ def counts(conn) -> dict[str, int]:
 
 def test_backup_and_restore_give_back_the_same_rows_and_an_intact_audit_chain(bureau, tmp_path, empty_database):
     Unit.objects.filter(pk=bureau.station_a.pk).update(name="备份前改名")
+    report = log_report(bureau.officer, reporter_id_number=VALID_ID, reporter_phone="13812345678")
     call_command("backup", "--dir", str(tmp_path))
     dump = next(tmp_path.glob("portal-*.dump"))
     assert (tmp_path / f"{dump.name}.sha256").exists()
@@ -63,6 +66,18 @@ def test_backup_and_restore_give_back_the_same_rows_and_an_intact_audit_chain(bu
     with restored.cursor() as cursor:
         cursor.execute("SELECT name FROM org_unit WHERE id = %s", [bureau.station_a.pk])
         assert cursor.fetchone()[0] == "备份前改名"
+        # the backup holds reporters' ID and phone numbers only as ciphertext, audit trail included
+        for table, column in (
+            ("intake_incident", "id"),
+            ("intake_incidentversion", "incident_id"),
+            ("intake_incidentevent", "pgh_obj_id"),
+        ):
+            cursor.execute(
+                f"SELECT reporter_id_number, reporter_phone FROM {table} WHERE {column} = %s",  # noqa: S608
+                [report.pk],
+            )
+            id_number, phone = cursor.fetchone()
+            assert key_id(id_number) == key_id(phone) == "dev1" and "1101" not in id_number and "1381" not in phone
 
 
 def test_a_damaged_dump_is_refused(bureau, tmp_path, empty_database):

@@ -156,7 +156,7 @@ def _naive(incident_ids: list[int], case_ids: list[int], now) -> None:
             if (
                 Incident.objects.filter(
                     bureau_id=incident.bureau_id,
-                    reporter_id_number=incident.reporter_id_number,
+                    reporter_id_hash=incident.reporter_id_hash,
                     category=incident.category,
                     received_at__lt=incident.received_at,
                 )
