@@ -35,11 +35,14 @@ log = logging.getLogger(__name__)
 # pg_try_advisory_lock key of the nightly run ("cases" in ASCII): two runs never overlap.
 RUN_LOCK = 0x6361736573
 
-FINDINGS_TABLE = """
+SCRATCH_SQL = """
 CREATE TEMP TABLE IF NOT EXISTS cases_finding (
     rule_id bigint NOT NULL, incident_id bigint NOT NULL, case_id bigint, bureau_id bigint NOT NULL,
     unit_id bigint NOT NULL, officer_id bigint, state text NOT NULL, due timestamptz, detail text
-) ON COMMIT DELETE ROWS
+) ON COMMIT DELETE ROWS;
+CREATE INDEX IF NOT EXISTS cases_finding_incident ON cases_finding (incident_id, rule_id);
+CREATE INDEX IF NOT EXISTS cases_finding_case ON cases_finding (case_id);
+DELETE FROM cases_finding;
 """
 
 
@@ -82,11 +85,9 @@ def evaluate(*, scope: Scope, now: datetime, rules: list[Rule] | None = None, pe
     base = {"now": now, **scope.params()}
     columns = f"rule_id, {', '.join(FINDING_COLUMNS)}"
     with connection.cursor() as cursor:
-        cursor.execute(FINDINGS_TABLE)
-        # Serve the anti-joins of the recolouring and resolution passes: WHERE f.incident_id = …
-        cursor.execute("CREATE INDEX IF NOT EXISTS cases_finding_incident ON cases_finding (incident_id, rule_id)")
-        cursor.execute("CREATE INDEX IF NOT EXISTS cases_finding_case ON cases_finding (case_id)")
-        cursor.execute("DELETE FROM cases_finding")
+        # The scratch table, its indexes (serving the anti-joins of the recolouring and resolution
+        # passes: WHERE f.incident_id = …) and a clean start, in one round trip.
+        cursor.execute(SCRATCH_SQL)
         if per_rule:
             for rule in rules:
                 sql, params = rule_sql(rule, scope)
@@ -109,10 +110,14 @@ def evaluate(*, scope: Scope, now: datetime, rules: list[Rule] | None = None, pe
             out.findings = max(cursor.rowcount, 0)
         started = time.perf_counter()
         out.recoloured = _recolour(cursor, scope, now, rules)
-        opened = _open_alerts(cursor, now)
+        opened = _open_alerts(cursor, now, rules)
         out.alerts_opened = sum(count for _, _, count in opened)
         out.alerts_resolved = _resolve_alerts(cursor, scope, now, rules)
         out.timings["apply"] = round(time.perf_counter() - started, 3)
+        if per_rule:
+            # The statistics of a bulk batch would stay with this connection's scratch table and
+            # mislead the planner of every later on-save check into scanning whole tables.
+            cursor.execute("DROP TABLE cases_finding")
     _notify_opened(opened)
     return out
 
@@ -191,10 +196,11 @@ def _recolour(cursor, scope: Scope, now: datetime, rules: list[Rule]) -> int:
     return total
 
 
-def _open_alerts(cursor, now: datetime) -> list[tuple[int, int, int]]:
+def _open_alerts(cursor, now: datetime, rules: list[Rule]) -> list[tuple[int, int, int]]:
     """Raise an alert for every red (rule, record) without a live one; routed to the unit's
     stationed legal officer today. Returns (bureau, assignee, count) of the new alerts."""
-    rules = list(Rule.objects.filter(pk__in=_finding_rule_ids(cursor)))
+    found = set(_finding_rule_ids(cursor))
+    rules = [rule for rule in rules if rule.pk in found]
     if not rules:
         return []
     meta, params = _rule_meta_cte(rules)
