@@ -20,7 +20,7 @@ from org.models import User
 
 logger = logging.getLogger(__name__)
 
-PHASES = {"queued": 0.0, "reading": 0.0, "checking": 0.9, "loading": 0.93, "done": 1.0}
+PHASES = {"queued": 0.0, "reading": 0.0, "checking": 0.85, "loading": 0.88, "colouring": 0.95, "done": 1.0}
 
 
 def progress_key(job_id: int) -> str:
@@ -32,8 +32,8 @@ def import_progress(job_id: int) -> dict:
 
 
 def _set_progress(job_id: int, phase: str, fraction: float) -> None:
-    # Reading is 90 % of the time; the set-based load the rest.
-    overall = fraction * 0.9 if phase == "reading" else PHASES.get(phase, 0.0)
+    # Reading is most of the time; the set-based load and the colouring the rest.
+    overall = fraction * PHASES["checking"] if phase == "reading" else PHASES.get(phase, 0.0)
     cache.set(progress_key(job_id), {"phase": phase, "fraction": round(overall, 3)}, 24 * 3600)
 
 

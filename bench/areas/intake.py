@@ -240,7 +240,8 @@ def _import(ctx: dict) -> dict:
     supervisor = User.objects.get(police_number="100310")
     folder = Path(tempfile.mkdtemp(prefix="bench-import-"))
     path = folder / "dispatch.csv"
-    _write_csv(path, rows, units, officers, "B")
+    run_tag = f"{int(time.time()):x}"  # new dispatch ids each run, so a reused bench database imports them all
+    _write_csv(path, rows, units, officers, "B" + run_tag)
 
     # the raw lower bound: a bare COPY of the same file into a table of text columns
     db = settings.DATABASES["default"]
@@ -258,7 +259,9 @@ def _import(ctx: dict) -> dict:
 
     t = time.perf_counter()
     result = import_incidents(path=path, bureau_id=supervisor.bureau_id, by=supervisor, default_unit_id=None)
-    import_s = time.perf_counter() - t
+    import_total_s = time.perf_counter() - t
+    # the rows are saved (committed) when loading ends; the rules then colour them in their own transaction
+    import_s = sum(result.timings[phase] for phase in ("reading", "checking", "loading"))
     t = time.perf_counter()
     again = import_incidents(path=path, bureau_id=supervisor.bureau_id, by=supervisor, default_unit_id=None)
     reimport_s = time.perf_counter() - t
@@ -268,7 +271,7 @@ def _import(ctx: dict) -> dict:
     naive_rows = min(2_000, max(rows // 10, 500))
     officer = User.objects.filter(role="officer", unit__kind="intake_centre").order_by("police_number").first()
     sample = folder / "naive.csv"
-    _write_csv(sample, naive_rows, units, officers, "N")
+    _write_csv(sample, naive_rows, units, officers, "N" + run_tag)
     from intake.importing import STAGE_COLUMNS, RowParser, csv_rows
     from org.crypto import decrypt
 
@@ -302,6 +305,8 @@ def _import(ctx: dict) -> dict:
     return {
         "import_rows": rows,
         "import_s": round(import_s, 2),
+        "import_with_colouring_s": round(import_total_s, 2),
+        "import_phases_s": result.timings,
         "import_loaded": result.rows_loaded,
         "import_invalid": result.rows_invalid,
         "import_rows_per_s": round(rows / import_s),

@@ -45,6 +45,7 @@ class Command(BaseCommand):
             f"{result.rows_total} rows: {result.rows_loaded} loaded, {result.rows_skipped} already imported, "
             f"{result.rows_invalid} refused"
         )
+        self.stdout.write("seconds: " + ", ".join(f"{phase} {s:.1f}" for phase, s in result.timings.items()))
         for row, dispatch_id, reason in result.errors[:20]:
             self.stdout.write(f"  line {row} {dispatch_id}: {reason}")
         if errors and result.errors:
