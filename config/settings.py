@@ -116,6 +116,11 @@ DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# No JIT compilation: it spends 100–400 ms compiling a plan, which the portal's short statements
+# never win back, and a trigger's plan cached by PL/pgSQL during a bulk statement kept it on for
+# every later one-row save of that connection (360 ms per save after an import, measured).
+_options = DATABASES["default"].setdefault("OPTIONS", {})
+_options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts ---

@@ -15,6 +15,7 @@ from inspections.models import (
     Source,
 )
 from org.models import Unit, User
+from org.serializers import CodeField
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
@@ -68,12 +69,12 @@ class OrderSerializer(serializers.ModelSerializer):
 class FindingSerializer(serializers.ModelSerializer):
     """Read a finding; record one from an inspection (the unit by code, the category by code)."""
 
-    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.none())
-    category = serializers.SlugRelatedField(slug_field="code", queryset=FindingCategory.objects.filter(is_active=True))
+    unit = CodeField(slug_field="code", queryset=Unit.objects.none())
+    category = CodeField(slug_field="code", queryset=FindingCategory.objects.filter(is_active=True))
     inspector = serializers.SlugRelatedField(slug_field="police_number", read_only=True)
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.MEDIUM)
     source = serializers.ChoiceField(choices=[c for c in Source.choices if c[0] != Source.ALERT])
-    officers = serializers.SlugRelatedField(
+    officers = CodeField(
         slug_field="police_number", queryset=User.objects.none(), many=True, required=False, write_only=True
     )
     officer_ids = serializers.ListField(source="officers", child=serializers.IntegerField(), read_only=True)

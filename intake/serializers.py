@@ -15,6 +15,7 @@ from intake.models import (
 from intake.services import check_content
 from org.masking import mask_id_card, mask_phone
 from org.models import Unit, User
+from org.serializers import CodeField
 
 
 class IncidentListSerializer(serializers.ModelSerializer):
@@ -44,8 +45,8 @@ class IncidentListSerializer(serializers.ModelSerializer):
 class IncidentSerializer(serializers.ModelSerializer):
     """Create and read one report. The unit is given by its code; the receiving officer by police number."""
 
-    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.none())
-    receiving_officer = serializers.SlugRelatedField(
+    unit = CodeField(slug_field="code", queryset=Unit.objects.none())
+    receiving_officer = CodeField(
         slug_field="police_number", queryset=User.objects.none(), required=False, allow_null=True
     )
     decided_by = serializers.SlugRelatedField(slug_field="police_number", read_only=True)
