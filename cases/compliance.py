@@ -323,6 +323,9 @@ def compliance_run(
         bureau=bureau or (unit.bureau if unit else None), unit=unit, as_of=now, started_at=timezone.now()
     )
     with connection.cursor() as cursor:
+        # A worker killed mid-run: its server process notices within a second, rolls back and
+        # frees the lock, so the requeued run is not skipped by a lock nobody holds any more.
+        cursor.execute("SET client_connection_check_interval = '1s'")
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [RUN_LOCK])
         locked = cursor.fetchone()[0]
     if not locked:

@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from cases.compliance import compliance_run
+from cases.compliance import RUN_LOCK, compliance_run
 from cases.models import Alert, Case, ComplianceRun
 from config.celery import app
 from config.embedded import database_url
@@ -28,6 +28,16 @@ def state() -> tuple:
     alerts = Counter(Alert.objects.values_list("rule__code", "status"))
     colours = Counter(Incident.objects.values_list("colour", flat=True))
     return tuple(sorted(alerts.items())), tuple(sorted(colours.items()))
+
+
+def _run_lock_held() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND ((classid::bigint << 32) | objid::bigint) = %s)",
+            [RUN_LOCK],
+        )
+        return cursor.fetchone()[0]
 
 
 def test_tasks_are_acknowledged_late_and_requeued_when_the_worker_is_lost():
@@ -59,6 +69,11 @@ def test_a_run_killed_half_way_changes_nothing_and_the_rerun_completes_the_same(
 
     killed = ComplianceRun.objects.get(status="running")  # its row was never finished
     assert killed.finished_at is None
+    # the killed run's server process notices its client is gone and frees the run's lock
+    deadline = time.time() + 10
+    while _run_lock_held():
+        assert time.time() < deadline, "the killed run still holds the lock"
+        time.sleep(0.1)
 
     rerun = compliance_run()  # the rerun (the requeued task)
     assert rerun.status == "done" and rerun.rows_checked == Incident.objects.count() + Case.objects.count()
