@@ -71,6 +71,11 @@ class Bureau:
 
 @pytest.fixture
 def bureau(db) -> Bureau:
+    return make_bureau()
+
+
+def make_bureau() -> Bureau:
+    """The `bureau` fixture's rows, for a module-scoped setup that cannot use the fixture."""
     home = BureauFactory(code="330001", name="甲县公安局")
     station_a = UnitFactory(bureau=home, code="PA", name="城关派出所")
     station_b = UnitFactory(bureau=home, code="PB", name="城东派出所")

@@ -307,6 +307,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": _("REST API of the law-enforcement supervision portal."),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs page are for signed-in users too (drf-spectacular's default is AllowAny).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     # The bureau's network is closed: Swagger UI is served from our own static files.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from inspections import periods, selectors, services
 from inspections.models import RectificationOrder
-from inspections.permissions import can_see_evaluations
+from inspections.permissions import can_inspect, can_see_evaluations
 from inspections.serializers import (
     AccountabilityCaseSerializer,
     AnswerInputSerializer,
@@ -53,6 +53,8 @@ class FindingViewSet(
         )
 
     def create(self, request, *args, **kwargs):
+        if not can_inspect(request.user):  # refuse before validating: no hints to those who may not inspect
+            raise PermissionDenied
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

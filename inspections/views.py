@@ -35,6 +35,8 @@ from inspections.permissions import (
     can_supervise,
 )
 from org.errors import Conflict
+from org.models import SecurityEventKind
+from org.security import record, record_export
 
 PAGE = 50
 
@@ -43,6 +45,14 @@ def _message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc) or _("You may not do this.")
+
+
+def _refused(request, exc: Exception) -> None:
+    """A refusal told as a message on the page the user came from. One of permission is a
+    security event all the same, as every 403 is (org.security.SecurityEventMiddleware)."""
+    if isinstance(exc, PermissionDenied):
+        record(request, SecurityEventKind.DENIED, method=request.method)
+    messages.error(request, _message(exc))
 
 
 def _finding_or_404(user, pk: int) -> Finding:
@@ -56,6 +66,12 @@ def _export_requested(request) -> bool:
     return request.GET.get("format") == "xlsx"
 
 
+def _xlsx(request, what: str, **table):
+    """A list as an Excel file; data leaving the system is a security event (who, what, filters)."""
+    record_export(request, what, filters={k: v for k, v in request.GET.items() if v and k != "format"})
+    return exports.xlsx(**table)
+
+
 # --- Findings ---
 
 
@@ -65,7 +81,9 @@ def finding_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     findings = selectors.finding_list(user=request.user, filters={**filters, "campaign": request.GET.get("campaign")})
     if _export_requested(request):
-        return exports.xlsx(
+        return _xlsx(
+            request,
+            "inspections.findings",
             title="执法问题",
             columns=[
                 ("编号", lambda f: f.pk),
@@ -104,6 +122,7 @@ def finding_create(request):
         except ValidationError as exc:
             _add_errors(form, exc)
         except PermissionDenied as exc:
+            record(request, SecurityEventKind.DENIED, method=request.method)
             form.add_error("unit", _message(exc))
         else:
             messages.success(request, _("Finding recorded; the rectification order went to the unit."))
@@ -147,18 +166,18 @@ def finding_detail(request, pk: int):
     return render(request, "inspections/finding_detail.html", context)
 
 
-def _order_action(request, pk: int, action) -> object:
-    finding = _finding_or_404(request.user, pk)
+def _order_action(request, finding: Finding, action) -> object:
     try:
         action(finding.order)
     except (ValidationError, Conflict, PermissionDenied) as exc:
-        messages.error(request, _message(exc))
-    return redirect("inspections:detail", pk=pk)
+        _refused(request, exc)
+    return redirect("inspections:detail", pk=finding.pk)
 
 
 @login_required
 @require_POST
 def order_answer(request, pk: int):
+    finding = _finding_or_404(request.user, pk)  # out of scope is 404, whatever was sent
     form = AnswerForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _message(ValidationError(form.errors)))
@@ -168,12 +187,13 @@ def order_answer(request, pk: int):
         services.order_answer(order=order, by=request.user, **form.cleaned_data)
         messages.success(request, _("Answer sent to the inspector."))
 
-    return _order_action(request, pk, act)
+    return _order_action(request, finding, act)
 
 
 @login_required
 @require_POST
 def order_return(request, pk: int):
+    finding = _finding_or_404(request.user, pk)  # out of scope is 404, whatever was sent
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _message(ValidationError(form.errors)))
@@ -183,31 +203,33 @@ def order_return(request, pk: int):
         services.order_return(order=order, by=request.user, **form.cleaned_data)
         messages.success(request, _("Sent back to the unit."))
 
-    return _order_action(request, pk, act)
+    return _order_action(request, finding, act)
 
 
 @login_required
 @require_POST
 def order_verify(request, pk: int):
+    finding = _finding_or_404(request.user, pk)
     note = request.POST.get("note", "")
 
     def act(order):
         services.order_verify(order=order, by=request.user, note=note)
         messages.success(request, _("Rectification verified."))
 
-    return _order_action(request, pk, act)
+    return _order_action(request, finding, act)
 
 
 @login_required
 @require_POST
 def order_close(request, pk: int):
+    finding = _finding_or_404(request.user, pk)
     note = request.POST.get("note", "")
 
     def act(order):
         services.order_close(order=order, by=request.user, note=note)
         messages.success(request, _("The loop is closed."))
 
-    return _order_action(request, pk, act)
+    return _order_action(request, finding, act)
 
 
 @login_required
@@ -217,7 +239,7 @@ def finding_exclude(request, pk: int):
     try:
         services.finding_exclude_from_scoring(finding=finding, by=request.user, reason=request.POST.get("reason", ""))
     except (ValidationError, Conflict, PermissionDenied) as exc:
-        messages.error(request, _message(exc))
+        _refused(request, exc)
     else:
         messages.success(request, _("Excluded from the leaders' scoring."))
     return redirect("inspections:detail", pk=pk)
@@ -230,6 +252,7 @@ def attachment_download(request, pk: int):
         handle = attachments.open_stored(attachment.path)
     except FileNotFoundError as exc:
         raise Http404 from exc
+    record_export(request, "inspections.attachment", attachment=attachment.pk, finding=attachment.finding_id)
     response = FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -246,7 +269,9 @@ def order_list(request):
         user=request.user, status=status, unit_id=int(unit) if unit and unit.isdigit() else None
     )
     if _export_requested(request):
-        return exports.xlsx(
+        return _xlsx(
+            request,
+            "inspections.orders",
             title="整改通知",
             columns=[
                 ("编号", lambda o: o.pk),
@@ -273,7 +298,9 @@ def unit_overview(request):
     period = periods.from_request(request.GET.get("period")) if request.GET.get("period") else None
     rows = selectors.unit_overview(user=request.user, period=period)
     if _export_requested(request):
-        return exports.xlsx(
+        return _xlsx(
+            request,
+            "inspections.units",
             title="各单位整改情况",
             columns=[
                 ("单位", lambda r: r.unit_name),
@@ -300,7 +327,9 @@ def accountability_list(request):
         .order_by("-opened_at", "-id")
     )
     if _export_requested(request):
-        return exports.xlsx(
+        return _xlsx(
+            request,
+            "inspections.accountability",
             title="执法过错责任追究",
             columns=[
                 ("编号", lambda c: c.pk),
@@ -384,7 +413,7 @@ def notice_issue(request, pk: int):
     try:
         notice = services.notice_issue(case=case, by=request.user, **form.cleaned_data)
     except (ValidationError, Conflict, PermissionDenied) as exc:
-        messages.error(request, _message(exc))
+        _refused(request, exc)
         return redirect("inspections:accountability_detail", pk=pk)
     messages.success(request, _("The notice is published to the whole bureau."))
     return redirect("inspections:notice", pk=notice.pk)
@@ -410,7 +439,9 @@ def points(request):
     period = periods.from_request(request.GET.get("period"))
     officers, units = selectors.points_standings(user=request.user, period=period)
     if _export_requested(request):
-        return exports.xlsx(
+        return _xlsx(
+            request,
+            "inspections.points",
             title="执法办案积分",
             columns=[
                 ("警号", lambda r: r["officer__police_number"]),
@@ -434,7 +465,9 @@ def interference_list(request):
         selectors.interference_for(request.user).select_related("recorded_by", "unit").order_by("-occurred_at", "-id")
     )
     if _export_requested(request):
-        return exports.xlsx(
+        return _xlsx(
+            request,
+            "inspections.interference",
             title="干预司法登记",
             columns=[
                 ("发生时间", lambda r: r.occurred_at),
@@ -500,7 +533,9 @@ def evaluation(request):
     period = periods.from_request(request.GET.get("period"))
     rows = selectors.leader_evaluations(user=request.user, period=period)
     if _export_requested(request):
-        return exports.xlsx(
+        return _xlsx(
+            request,
+            "inspections.evaluation",
             title=f"中层领导履职考评-{period.label}",
             columns=[
                 ("名次", lambda e: e.rank),

@@ -52,8 +52,9 @@ class IncidentForm(forms.ModelForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["unit"].queryset = units_for(user)
-        self.fields["unit"].empty_label = None
+        if "unit" in self.fields:  # a correction keeps the report's unit (CorrectionForm has no such field)
+            self.fields["unit"].queryset = units_for(user)
+            self.fields["unit"].empty_label = None
         self.fields["receiving_officer"].queryset = officers_for(user).filter(is_active=True)
         self.fields["receiving_officer"].required = False
         self.fields["receiving_officer"].help_text = _("The first officer is responsible until hand-over.")

@@ -30,12 +30,14 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture
-def api_schema(db):
+def api_schema(db, tokens):
     # As Django's test client does: a request must not close the test's database connection.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+        # The schema is served to signed-in users only.
+        auth = {"Authorization": f"Token {tokens['supervisor']}"}
+        yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, headers=auth)
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from intake.models import ExtensionKind, ExtensionRequest
@@ -42,6 +43,20 @@ def test_decide_through_the_page_and_reason_required(client, bureau):
     client.post(f"/intake/{incident.pk}/decide/", {"disposition": "filed"})
     incident.refresh_from_db()
     assert incident.disposition == "filed"
+
+
+def test_the_unit_corrects_a_report_through_the_form(client, bureau):
+    # The correction form has no unit field (a report keeps its unit); it used to answer 500.
+    incident = log_report(bureau.officer, location="旧地址")
+    client.force_login(bureau.officer)
+    form = client.get(f"/intake/{incident.pk}/correct/").context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    received = timezone.localtime(incident.received_at)
+    data.update(received_at=f"{received:%Y-%m-%d %H:%M}", location="新地址", reason="核实后更正")
+    response = client.post(f"/intake/{incident.pk}/correct/", data)
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.location == "新地址" and incident.version == 2
 
 
 def test_another_units_officer_gets_404_on_decide(client, bureau):
