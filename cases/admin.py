@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from cases.models import Alert, CalendarDay, Case, ComplianceRun, Rule, Step
+from org.versioned_admin import VersionedAdmin
 
 
 @admin.register(Rule)
-class RuleAdmin(admin.ModelAdmin):
+class RuleAdmin(VersionedAdmin):
     list_display = ("code", "name", "period", "period_unit", "custody", "breach_colour", "severity", "enabled")
     list_editable = ("enabled",)
     list_filter = ("record_kind", "enabled", "breach_colour")
@@ -13,7 +14,7 @@ class RuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(VersionedAdmin):
     """Editing a day recompiles the SQL calendar functions (a database trigger does it)."""
 
     list_display = ("day", "kind", "is_workday", "name", "official")
@@ -23,7 +24,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(VersionedAdmin):
     list_display = ("number", "kind", "unit", "status", "colour", "opened_at")
     list_filter = ("kind", "status", "colour")
     search_fields = ("number", "title")
@@ -34,7 +35,7 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Step)
-class StepAdmin(admin.ModelAdmin):
+class StepAdmin(VersionedAdmin):
     list_display = ("case", "kind", "person", "started_at", "reviewed_at")
     list_filter = ("kind",)
     raw_id_fields = ("case", "created_by", "reviewed_by", "approved_by", "disposed_by", "unit")
@@ -44,7 +45,7 @@ class StepAdmin(admin.ModelAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(VersionedAdmin):
     list_display = ("rule", "incident", "unit", "status", "opened_at", "cleared_at")
     list_filter = ("status", "rule")
     raw_id_fields = ("incident", "case", "officer", "assignee", "reviewed_by", "unit")
@@ -57,3 +58,6 @@ class AlertAdmin(admin.ModelAdmin):
 class ComplianceRunAdmin(admin.ModelAdmin):
     list_display = ("started_at", "status", "as_of", "rows_checked", "alerts_opened", "alerts_resolved")
     readonly_fields = [f.name for f in ComplianceRun._meta.fields]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # written by the compliance run only; every field is read only anyway

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from intake.models import Colour, Incident
 from org.models import Bureau, Unit
+from org.versioning import version_field
 
 # --- The working-day calendar (shared reference data, not per bureau) ---
 
@@ -34,6 +35,7 @@ class CalendarDay(models.Model):
     name = models.CharField(_("holiday"), max_length=40, blank=True)
     # True for the years the State Council has published; later years are plain weekends.
     official = models.BooleanField(_("published by the State Council"), default=False)
+    version = version_field()
 
     class Meta:
         verbose_name = _("calendar day")
@@ -103,6 +105,7 @@ class Rule(models.Model):
     # Yellow once this share of a running period is spent (two thirds by default).
     warn_at = models.DecimalField(_("warn when spent"), max_digits=3, decimal_places=2, default=0.67)
     enabled = models.BooleanField(_("enabled"), default=True)
+    version = version_field()
 
     class Meta:
         verbose_name = _("control rule")
@@ -184,6 +187,7 @@ class Case(models.Model):
     colour = models.CharField(_("colour"), max_length=8, choices=Colour.choices, default=Colour.GREEN)
     colour_reasons = models.JSONField(_("why this colour"), default=list, blank=True)
     colour_at = models.DateTimeField(_("colour checked at"), null=True, blank=True)
+    version = version_field()
 
     class Meta:
         verbose_name = _("case")
@@ -320,6 +324,7 @@ class Step(models.Model):
         verbose_name=_("reviewed by"),
         db_index=False,
     )
+    version = version_field()
 
     class Meta:
         verbose_name = _("case step")
@@ -427,6 +432,7 @@ class Alert(models.Model):
     review_note = models.TextField(_("note or reason"), blank=True)
     cleared_at = models.DateTimeField(_("record compliant since"), null=True, blank=True)
     cleared_reason = models.CharField(_("why it cleared"), max_length=200, blank=True)
+    version = version_field()
 
     class Meta:
         verbose_name = _("alert")

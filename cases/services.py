@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from cases.compliance import evaluate_records
 from cases.models import ALERT_TRANSITIONS, Alert, AlertStatus, Case, CaseKind, CaseStatus, Step, StepKind
@@ -22,6 +22,7 @@ from intake.models import Disposition, Incident
 from org.errors import Conflict
 from org.models import Role, User
 from org.notifications import Kind, notify
+from org.versioning import lock_at_version
 
 # Steps that end a case, and the status they leave it in.
 ENDING_STEPS = {
@@ -40,6 +41,12 @@ LATER_FIELDS = (
     "disposed_by",
     "answer",
     "note",
+)
+STEP_STALE = gettext_lazy(
+    "Someone else changed this step meanwhile (now version %(version)s). Reload the case and enter it again."
+)
+STEP_REVIEW_STALE = gettext_lazy(
+    "This step was changed after you opened it (now version %(version)s). Reload the case and review it again."
 )
 # Longest terms the law allows (CPL art. 79, 91).
 MAX_PERIOD = {StepKind.DETENTION: 30, StepKind.BAIL: 12, StepKind.SURVEILLANCE: 6}
@@ -165,28 +172,33 @@ def step_add(*, case: Case, by: User, kind: str, data: dict[str, Any]) -> Step:
 
 
 @transaction.atomic
-def step_update(*, step: Step, by: User, data: dict[str, Any]) -> Step:
-    """Fill in what happened later (a summons' end, the delivery to the detention house …)."""
+def step_update(*, step: Step, by: User, data: dict[str, Any], expected_version: int | None = None) -> Step:
+    """Fill in what happened later (a summons' end, the delivery to the detention house …).
+    `expected_version` is the version of the step the user saw: a newer one is refused."""
     if not can_enter_steps(by, step.unit_id, step.bureau_id):
         raise PermissionDenied(_("Only the unit that handles the case records its steps."))
     changes = {k: v for k, v in data.items() if k in LATER_FIELDS}
     if not changes:
         raise ValidationError(_("Nothing was changed."))
+    step = lock_at_version(Step, pk=step.pk, expected=expected_version, message=STEP_STALE)
     _check_step(step.case, step.kind, changes)
     for name, value in changes.items():
         if isinstance(value, datetime) and value < step.started_at:
             raise ValidationError({name: _("This time is before the step itself.")})
         setattr(step, name, value)
-    step.save(update_fields=list(changes))
+    step.version += 1
+    step.save(update_fields=[*changes, "version"])
     _recheck(step.case)
     return step
 
 
 @transaction.atomic
-def step_review(*, step: Step, by: User, approve_withdrawal: bool = False) -> Step:
-    """The unit leader's review of a step (and, for a withdrawal, the approval it needs)."""
+def step_review(*, step: Step, by: User, approve_withdrawal: bool = False, expected_version: int | None = None) -> Step:
+    """The unit leader's review of a step (and, for a withdrawal, the approval it needs), of
+    the version the leader saw: a step changed since is refused, to be looked at again."""
     if not can_review_steps(by, step.unit_id, step.bureau_id):
         raise PermissionDenied(_("Only the unit's leader reviews its steps."))
+    lock_at_version(Step, pk=step.pk, expected=expected_version, message=STEP_REVIEW_STALE)
     now = timezone.now()
     fields: dict[str, Any] = {"reviewed_at": now, "reviewed_by": by}
     if approve_withdrawal and step.kind == StepKind.WITHDRAWAL:

@@ -110,8 +110,14 @@ def step_review(request, pk: int, step_pk: int):
         step = case.steps.get(pk=step_pk)
     except Step.DoesNotExist as exc:
         raise Http404 from exc
+    seen = request.POST.get("version", "")
     try:
-        services.step_review(step=step, by=request.user, approve_withdrawal=bool(request.POST.get("approve")))
+        services.step_review(
+            step=step,
+            by=request.user,
+            approve_withdrawal=bool(request.POST.get("approve")),
+            expected_version=int(seen) if seen.isdigit() else None,
+        )
     except Conflict as exc:
         messages.error(request, str(exc))
     return redirect("cases:detail", pk=case.pk)

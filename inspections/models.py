@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Alert, Case, CaseKind, Severity, Step, StepKind
 from intake.models import Incident
 from org.models import Bureau, Unit
+from org.versioning import version_field
 
 # --- Finding categories (shared reference data, like the control rules) ---
 
@@ -29,6 +30,7 @@ class FindingCategory(models.Model):
     rule_codes = ArrayField(models.CharField(max_length=10), verbose_name=_("control rules"), default=list, blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    version = version_field()
 
     class Meta:
         verbose_name = _("finding category")
@@ -558,6 +560,7 @@ class PointsRate(models.Model):
     case_kind = models.CharField(_("case kind"), max_length=16, choices=CaseKind.choices)
     stage = models.CharField(_("stage"), max_length=16, choices=StepKind.choices)
     points = models.DecimalField(_("points"), max_digits=5, decimal_places=1)
+    version = version_field()
 
     class Meta:
         verbose_name = _("points rate")

@@ -26,6 +26,7 @@ from intake.signals import incidents_changed
 from org.errors import Conflict
 from org.models import Unit, User
 from org.scope import visible_unit_ids
+from org.versioning import check_version
 
 CONTENT_FIELDS = IncidentContent.CONTENT_FIELDS
 
@@ -118,11 +119,11 @@ def incident_correct(
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the record is corrected.")})
     locked = Incident.objects.select_for_update().get(pk=incident.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise Conflict(
-            _("Someone corrected this report meanwhile (now version %(version)s). Reload it and correct again.")
-            % {"version": locked.version}
-        )
+    check_version(
+        locked.version,
+        expected_version,
+        message=_("Someone corrected this report meanwhile (now version %(version)s). Reload it and correct again."),
+    )
     merged = {f: getattr(locked, f) for f in CONTENT_FIELDS}
     merged.update({k: v for k, v in changes.items() if k in CONTENT_FIELDS})
     check_content(merged, user=by)

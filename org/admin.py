@@ -4,15 +4,16 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Bureau, LegalOfficerAssignment, Unit, User
+from org.versioned_admin import VersionedAdmin, VersionedModelForm
 
 
 @admin.register(Bureau)
-class BureauAdmin(admin.ModelAdmin):
+class BureauAdmin(VersionedAdmin):
     list_display = ("code", "name")
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(VersionedAdmin):
     list_display = ("code", "name", "kind", "is_active", "bureau")
     list_filter = ("kind", "is_active", "bureau")
     search_fields = ("code", "name")
@@ -24,7 +25,7 @@ class OfficerCreationForm(UserCreationForm):
         fields = ("police_number", "name", "bureau", "unit", "role")
 
 
-class OfficerChangeForm(UserChangeForm):
+class OfficerChangeForm(VersionedModelForm, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
@@ -40,7 +41,7 @@ def reset_two_factor(modeladmin, request, queryset):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(VersionedAdmin, BaseUserAdmin):
     actions = [reset_two_factor]
     form = OfficerChangeForm
     add_form = OfficerCreationForm
@@ -68,7 +69,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(LegalOfficerAssignment)
-class LegalOfficerAssignmentAdmin(admin.ModelAdmin):
+class LegalOfficerAssignmentAdmin(VersionedAdmin):
     list_display = ("officer", "unit", "start_date", "end_date")
     list_filter = ("unit",)
     autocomplete_fields = ("officer", "unit")

@@ -11,12 +11,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from org.versioning import version_field
+
 
 class Bureau(models.Model):
     """A county-level public-security bureau: the tenant key of every domain table."""
 
     code = models.CharField(_("bureau code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    version = version_field()
 
     class Meta:
         verbose_name = _("bureau")
@@ -46,6 +49,7 @@ class Unit(models.Model):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    version = version_field()
 
     class Meta:
         verbose_name = _("unit")
@@ -146,6 +150,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("may use the admin site"), default=False)
     date_joined = models.DateTimeField(_("account created"), default=timezone.now)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    version = version_field()
 
     objects = UserManager()
 
@@ -197,6 +202,7 @@ class LegalOfficerAssignment(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("unit"))
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    version = version_field()
 
     class Meta:
         verbose_name = _("legal officer assignment")

@@ -2,12 +2,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from org.versioned_admin import VersionedAdmin, VersionedModelForm
 from reports import services
 from reports.formulas import FORMULAS, formula_choices
 from reports.models import AggregateRun, Metric
 
 
-class MetricForm(forms.ModelForm):
+class MetricForm(VersionedModelForm):
     formula = forms.ChoiceField(label=_("formula"), choices=formula_choices)
 
     class Meta:
@@ -19,7 +20,7 @@ class MetricForm(forms.ModelForm):
 
 
 @admin.register(Metric)
-class MetricAdmin(admin.ModelAdmin):
+class MetricAdmin(VersionedAdmin):
     form = MetricForm
     list_display = ("code", "name", "formula", "measure", "direction", "target", "is_assessed", "is_enabled", "note")
     list_editable = ("target",)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Bureau, Unit
+from org.versioning import version_field
 
 
 class Measure(models.TextChoices):
@@ -49,6 +50,7 @@ class Metric(models.Model):
     is_enabled = models.BooleanField(_("enabled"), default=True)
     note = models.CharField(_("remark"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    version = version_field()
 
     class Meta:
         verbose_name = _("metric")
@@ -150,6 +152,8 @@ class AnnualReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("created by")
     )
     updated_at = models.DateTimeField(_("saved at"), auto_now=True)
+    # One more on each save of the texts: an editor open at an older version is refused.
+    version = version_field()
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("published by")

@@ -15,9 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from org.errors import Conflict
 from org.models import Bureau, User
+from org.versioning import check_version
 from reports import texts
 from reports.document import compose, plain_text
 from reports.figures import compute_figures, findings_for_year, unknown_placeholders
@@ -47,6 +49,10 @@ INSERT_FIGURES = (
     'SELECT %s, %s, f."u", f."m"::date, f."num", f."den" FROM ({formula}) f WHERE f."u" IS NOT NULL'
 )
 REVISION_MERGE = timedelta(minutes=5)
+REPORT_STALE = gettext_lazy(
+    "Someone else saved this report meanwhile (now version %(version)s). Your text stays in the editor but is "
+    "no longer saved: copy it, reload the page and make your changes again."
+)
 
 # --- The stored monthly figures ----------------------------------------------------------
 
@@ -137,14 +143,19 @@ def report_create(*, by: User, year: int) -> AnnualReport:
 
 
 @transaction.atomic
-def report_save(*, by: User, report_id: int, data: dict, now: datetime | None = None) -> tuple[AnnualReport, list]:
+def report_save(
+    *, by: User, report_id: int, data: dict, expected_version: int | None = None, now: datetime | None = None
+) -> tuple[AnnualReport, list]:
     """Save the edited parts of a draft (autosave); each changed part gets a kept version.
+    `expected_version` is the version the editor loaded (or last saved): a save over a newer
+    one is refused, so two people editing the same draft never overwrite each other.
     Returns the report and the unknown {placeholders} found, for a warning."""
     now = now or timezone.now()
     report = AnnualReport.objects.select_for_update().get(pk=report_id)
     _guard_editor(by, report)
     if report.is_published:
         raise Conflict(_("This report is published; it no longer changes."))
+    check_version(report.version, expected_version, message=REPORT_STALE)
     changed = []
     unknown: set[str] = set()
     for name in EDITABLE_FIELDS:
@@ -162,7 +173,8 @@ def report_save(*, by: User, report_id: int, data: dict, now: datetime | None = 
             changed.append(name)
     if not changed:
         return report, sorted(unknown)
-    report.save(update_fields=[*changed, "updated_at"])
+    report.version += 1
+    report.save(update_fields=[*changed, "updated_at", "version"])
     for name in changed:
         latest = ReportRevision.objects.filter(report=report, field=name).order_by("-saved_at", "-id").first()
         if latest and latest.saved_by_id == by.pk and now - latest.saved_at < REVISION_MERGE:

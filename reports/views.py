@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from org.errors import Conflict
 from org.models import Unit
+from org.security import record_export
 from reports import selectors, services
 from reports.dashboard import dashboard as dashboard_data
 from reports.dashboard import default_year
@@ -59,12 +60,14 @@ def dashboard(request):
             ]
             for v in data["assessed"]
         ]
+        record_export(request, "reports.dashboard", table="metrics", period=stamp)
         return xlsx_response(
             f"执法数据考核-{stamp}.xlsx", "执法数据考核", ["编号", "指标", "数值", "目标", "是否达标", "备注"], rows
         )
     if export == "colours":
         c = data["colours"]
         rows = [[u, c["red"][i], c["yellow"][i], c["green"][i]] for i, u in enumerate(c["units"])]
+        record_export(request, "reports.dashboard", table="colours", period=stamp)
         return xlsx_response(f"三色警情-{stamp}.xlsx", "三色警情", ["单位", "红色", "黄色", "绿色"], rows)
     if export == "training":
         rows = [
@@ -72,13 +75,16 @@ def dashboard(request):
             for r in data["training_rows"]
         ]
         headers = ["单位", "学法到课率", "抽测参考率", "抽测参考人次", "抽测合格率", "法考通过（本期新增）"]
+        record_export(request, "reports.dashboard", table="training", period=stamp)
         return xlsx_response(f"学法培训-{stamp}.xlsx", "学法培训", headers, rows)
     if export == "alerts" and data["alerts"]["available"]:
         a = data["alerts"]
         rows = [[m, a["opened"][i], a["closed"][i]] for i, m in enumerate(a["months"])]
+        record_export(request, "reports.dashboard", table="alerts", period=stamp)
         return xlsx_response(f"预警发起与办结-{stamp}.xlsx", "预警发起与办结", ["月份", "发起", "办结"], rows)
     if export == "ranking":
         rows = [[r["rank"], r["unit"], r["met"], r["judged"]] for r in data["ranking"]]
+        record_export(request, "reports.dashboard", table="ranking", period=stamp)
         return xlsx_response(f"单位排名-{stamp}.xlsx", "单位排名", ["名次", "单位", "达标项数", "考核项数"], rows)
     return render(
         request,
@@ -112,6 +118,7 @@ def metric_list(request):
         rows = [[u.name, *[values[index[m.pk]].text for m in enabled]] for u, values in table.unit_rows()]
         if table.bureau is not None:
             rows.append(["全局", *[table.bureau[m.pk].text for m in enabled]])
+        record_export(request, "reports.metrics", period=period.key)
         return xlsx_response(f"执法数据-{period.key}.xlsx", "执法数据", headers, rows)
     rows = []
     for unit, values in table.unit_rows():
@@ -159,6 +166,9 @@ def metric_records(request, code: str):
 
         limit = settings.PORTAL_EXPORT_MAX_ROWS
         rows = record_rows(formula.model, records[:limit], columns)
+        record_export(
+            request, "reports.records", metric=metric.code, period=period.key, part=part, unit=unit and unit.pk
+        )
         return xlsx_response(
             f"{metric.name}-{period.key}.xlsx", metric.name, [str(label) for _p, label in columns], rows
         )
@@ -259,14 +269,19 @@ def annual_autosave(request, pk: int):
     _reader(request)
     report = _report_or_404(request.user, pk)
     data = {name: request.POST[name] for name in EDITABLE_FIELDS if name in request.POST}
+    # The version the editor loaded, then the one each save answered (reports/static/reports/editor.js).
+    seen = request.POST.get("version", "")
     context = {"report": report, "saved_at": None, "error": None, "unknown": []}
     try:
-        report, unknown = services.report_save(by=request.user, report_id=report.pk, data=data)
+        report, unknown = services.report_save(
+            by=request.user, report_id=report.pk, data=data, expected_version=int(seen) if seen.isdigit() else None
+        )
     except (ValidationError, Conflict) as exc:
         context["error"] = " ".join(getattr(exc, "messages", [str(exc)]))
+        context["conflict"] = isinstance(exc, Conflict)
         status = 409 if isinstance(exc, Conflict) else 400
         return render(request, "reports/_autosave_status.html", context, status=status)
-    context.update(saved_at=timezone.localtime(), unknown=unknown)
+    context.update(report=report, saved_at=timezone.localtime(), unknown=unknown)
     return render(request, "reports/_autosave_status.html", context)
 
 
@@ -331,6 +346,7 @@ def build_download(request, pk: int, build_pk: int, fmt: str):
         raise Http404
     suffix = "" if build.kind == BuildKind.FINAL else "（草稿）"
     name = f"{build.report.year}年法治政府建设年度报告{suffix}.{fmt}"
+    record_export(request, "reports.annual_report", report=build.report_id, build=build.pk, format=fmt)
     response = FileResponse(Path(path).open("rb"), as_attachment=True, filename=name)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response

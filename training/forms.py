@@ -106,6 +106,8 @@ class SampleForm(BootstrapMixin, forms.Form):
         required=False,
         help_text=_("Leave empty to send the test to every officer of the units."),
     )
+    # The version of the test the page showed: a draw over a newer one is refused.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,9 +176,12 @@ class GuidanceForm(BootstrapMixin, forms.Form):
         label=_("Common mistakes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    # The current version the text was written from (0: a topic without guidance yet).
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("expected_version", 0)
         self._style()
 
 

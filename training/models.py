@@ -13,6 +13,7 @@ from django.db.models.functions import MD5
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Bureau, Unit
+from org.versioning import version_field
 
 # --- Sessions and attendance ---------------------------------------------------------------
 
@@ -45,6 +46,7 @@ class TrainingSession(models.Model):
     )
     materials = models.TextField(_("materials"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    version = version_field()
 
     class Meta:
         verbose_name = _("training session")
@@ -141,6 +143,7 @@ class Question(models.Model):
     explanation = models.TextField(_("explanation"), blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    version = version_field()
 
     class Meta:
         verbose_name = _("question")
@@ -201,6 +204,7 @@ class SpotTest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    version = version_field()
 
     class Meta:
         verbose_name = _("spot test")
@@ -347,6 +351,7 @@ class Qualification(models.Model):
     certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
     # 法考: the subjective part is passed separately after the objective part.
     subjective_passed = models.BooleanField(_("subjective part passed"), default=False)
+    version = version_field()
 
     class Meta:
         verbose_name = _("qualification")
@@ -406,6 +411,7 @@ class Competition(models.Model):
     title = models.CharField(_("title"), max_length=200)
     held_on = models.DateField(_("date"))
     description = models.TextField(_("description"), blank=True)
+    version = version_field()
 
     class Meta:
         verbose_name = _("legal competition")
@@ -463,6 +469,7 @@ class CompetitionScore(models.Model):
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=1)
+    version = version_field()
 
     class Meta:
         verbose_name = _("competition score")
@@ -494,6 +501,7 @@ class CaseReviewTest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("examiner")
     )
     remarks = models.TextField(_("remarks"), blank=True)
+    version = version_field()
 
     class Meta:
         verbose_name = _("case-review test")
@@ -576,6 +584,7 @@ class TalentProfile(models.Model):
     summary = models.TextField(_("experience"), blank=True)
     available = models.BooleanField(_("available for consultation"), default=True)
     joined_on = models.DateField(_("joined the pool on"))
+    version = version_field()
 
     class Meta:
         verbose_name = _("talent pool member")

@@ -14,8 +14,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from org.models import Role, Unit, User
+from org.versioning import check_version, lock_at_version
 from training.models import (
     LETTERS,
     Answer,
@@ -46,6 +48,24 @@ MANAGER_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 TRAINED_ROLES = (Role.OFFICER, Role.UNIT_LEADER, Role.LEGAL_OFFICER)
 # Reminder stages before a qualification expires, in days (largest first).
 REMINDER_STAGES = (90, 30, 7)
+
+# Refused saves: someone else saved the record after this user opened it (org.versioning).
+SAMPLE_STALE = gettext_lazy(
+    "Someone else changed this test meanwhile (now version %(version)s). Reload the page and draw again."
+)
+ATTENDANCE_STALE = gettext_lazy(
+    "Someone else saved the attendance of this session meanwhile (now version %(version)s). Your ticks are "
+    "kept below but not saved: reload the page and take the attendance again."
+)
+GUIDANCE_STALE = gettext_lazy(
+    "Someone else published version %(version)s of this guidance meanwhile. Reload it and make your changes again."
+)
+GUIDANCE_EXISTS = gettext_lazy(
+    "Guidance on this topic already exists (version %(version)s). Open it and publish a new version from there."
+)
+TALENT_STALE = gettext_lazy(
+    "Someone else changed this talent pool entry meanwhile (now version %(version)s). Reload it and save again."
+)
 
 
 class TrainingRefused(Exception):
@@ -353,11 +373,18 @@ def sample_population(*, bureau_id: int, unit_ids: Iterable[int]) -> list[int]:
 
 @transaction.atomic
 def spot_test_sample(
-    *, test: SpotTest, unit_ids: Iterable[int], size: int | None, seed: int | None = None, now: datetime | None = None
+    *,
+    test: SpotTest,
+    unit_ids: Iterable[int],
+    size: int | None,
+    seed: int | None = None,
+    now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> list[Candidate]:
     """Draw the officers who take the test (all of the units' officers when `size` is None) and
-    record the draw: seed, size, population and units, so it can be redrawn and checked."""
-    test = SpotTest.objects.select_for_update().get(pk=test.pk)
+    record the draw: seed, size, population and units, so it can be redrawn and checked.
+    `expected_version`: the version of the test the manager saw; a draw over a newer one is refused."""
+    test = lock_at_version(SpotTest, pk=test.pk, expected=expected_version, message=SAMPLE_STALE)
     if test.attempts.exists():
         raise TrainingRefused(
             _("Officers have already started this test; the sample can no longer change."), code="started"
@@ -383,6 +410,7 @@ def spot_test_sample(
         population_count=len(population),
         sample_unit_ids=unit_ids,
         sampled_at=now or timezone.now(),
+        version=F("version") + 1,
     )
     return candidates
 
@@ -645,10 +673,14 @@ def attendance_record(
     present_ids: Iterable[int],
     excused_ids: Iterable[int] = (),
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> int:
     """Attendance taken by list: the ticked officers present, those on leave excused, the rest of
-    the roster absent. Returns how many officers were present."""
+    the roster absent. Returns how many officers were present. The list replaces the whole
+    attendance, so it is refused when the session moved past `expected_version`, the version
+    the list was opened at."""
     now = now or timezone.now()
+    _session_saved(session, expected_version=expected_version)
     present, excused = set(present_ids), set(excused_ids) - set(present_ids)
     roster = {o.pk: o for o in session_roster(session=session)}
     extra = User.objects.filter(bureau_id=session.bureau_id, pk__in=present - roster.keys(), unit__isnull=False)
@@ -677,6 +709,14 @@ def attendance_record(
     return len(present & roster.keys())
 
 
+def _session_saved(session: TrainingSession, *, expected_version: int | None = None) -> None:
+    """Lock the session, check the version its attendance was opened at, count one more."""
+    locked = lock_at_version(TrainingSession, pk=session.pk, expected=expected_version, message=ATTENDANCE_STALE)
+    locked.version += 1
+    locked.save(update_fields=["version"])
+    session.version = locked.version
+
+
 ATTENDANCE_COLUMNS = {
     "police_number": ("警号", "police number", "police_number"),
     "name": ("姓名", "name"),
@@ -690,6 +730,8 @@ def attendance_import(*, session: TrainingSession, upload, now: datetime | None 
     errors and the other rows are still loaded; the rest of the roster is marked absent (unless
     already recorded)."""
     rows = read_rows(upload, ATTENDANCE_COLUMNS, required=("police_number",))
+    # A sheet adds to what is recorded; an attendance list opened before it is refused afterwards.
+    _session_saved(session)
     numbers = {cell_text(row.get("police_number")) for _n, row in rows}
     officers = {
         o.police_number: o
@@ -871,12 +913,20 @@ def guidance_publish(
     legal_basis: str = "",
     by: User | None = None,
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> GuidanceEntry:
-    """Publish guidance for a category and topic: a new version; the previous one is kept."""
+    """Publish guidance for a category and topic: a new version; the previous one is kept.
+    `expected_version` is the current version the text was written from (0: the topic had no
+    guidance); when another is current by now, the publication is refused."""
     current = (
         GuidanceEntry.objects.select_for_update()
         .filter(bureau_id=bureau_id, category=category, topic=topic, is_current=True)
         .first()
+    )
+    check_version(
+        current.version if current else 0,
+        expected_version,
+        message=GUIDANCE_EXISTS if expected_version == 0 else GUIDANCE_STALE,
     )
     version = 1
     if current is not None:
@@ -901,22 +951,33 @@ def guidance_publish(
 
 @transaction.atomic
 def talent_profile_save(
-    *, officer: User, specialties: str, summary: str = "", available: bool = True, joined_on: date | None = None
+    *,
+    officer: User,
+    specialties: str,
+    summary: str = "",
+    available: bool = True,
+    joined_on: date | None = None,
+    expected_version: int | None = None,
 ) -> TalentProfile:
-    profile, _created = TalentProfile.objects.update_or_create(
-        officer=officer,
-        defaults={
-            "bureau_id": officer.bureau_id,
-            "specialties": specialties,
-            "summary": summary,
-            "available": available,
-        },
-        create_defaults={
-            "bureau_id": officer.bureau_id,
-            "specialties": specialties,
-            "summary": summary,
-            "available": available,
-            "joined_on": joined_on or timezone.localdate(),
-        },
-    )
+    """Put an officer in the talent pool, or change their entry: of the version the editor saw
+    (`expected_version`), else refused."""
+    existing = TalentProfile.objects.filter(officer=officer).values_list("pk", flat=True).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return TalentProfile.objects.create(
+                    bureau_id=officer.bureau_id,
+                    officer=officer,
+                    specialties=specialties,
+                    summary=summary,
+                    available=available,
+                    joined_on=joined_on or timezone.localdate(),
+                )
+        except IntegrityError:  # someone put the officer in the pool meanwhile
+            existing = TalentProfile.objects.get(officer=officer).pk
+            expected_version = 0 if expected_version is None else expected_version
+    profile = lock_at_version(TalentProfile, pk=existing, expected=expected_version, message=TALENT_STALE)
+    profile.specialties, profile.summary, profile.available = specialties, summary, available
+    profile.version += 1
+    profile.save(update_fields=["specialties", "summary", "available", "version"])
     return profile

@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from org.errors import Conflict
 from org.models import Role
+from org.security import record_export
 from org.selectors import officers_for, units_for
 from training import selectors, services
 from training.forms import (
@@ -164,21 +166,38 @@ def session_detail(request, pk: int):
     manage = can_manage(request.user)
     roster = services.session_roster(session=session) if manage else None
     recorded = {a.officer_id: a.status for a in attendance}
+    present_ids = {k for k, v in recorded.items() if v == AttendanceStatus.PRESENT}
+    excused_ids = {k for k, v in recorded.items() if v == AttendanceStatus.EXCUSED}
+    version = session.version
     if manage and request.method == "POST":
         present = [int(x) for x in request.POST.getlist("present") if x.isdigit()]
         excused = [int(x) for x in request.POST.getlist("excused") if x.isdigit()]
-        n = services.attendance_record(session=session, present_ids=present, excused_ids=excused)
-        messages.success(request, _("Attendance saved: %(n)s present.") % {"n": n})
-        return redirect("training:session", pk=session.pk)
+        seen = request.POST.get("version", "")
+        try:
+            n = services.attendance_record(
+                session=session,
+                present_ids=present,
+                excused_ids=excused,
+                expected_version=int(seen) if seen.isdigit() else None,
+            )
+        except Conflict as exc:
+            # The page again with this user's ticks, still at the version they opened: nothing is lost,
+            # and nothing overwrites the other list until they have reloaded it.
+            messages.error(request, str(exc))
+            present_ids, excused_ids, version = set(present), set(excused), int(seen)
+        else:
+            messages.success(request, _("Attendance saved: %(n)s present.") % {"n": n})
+            return redirect("training:session", pk=session.pk)
     return render(
         request,
         "training/session_detail.html",
         {
             "session": session,
+            "version": version,
             "attendance": attendance,
             "roster": roster,
-            "present_ids": {k for k, v in recorded.items() if v == AttendanceStatus.PRESENT},
-            "excused_ids": {k for k, v in recorded.items() if v == AttendanceStatus.EXCUSED},
+            "present_ids": present_ids,
+            "excused_ids": excused_ids,
             "upload_form": UploadForm(),
             "can_manage": manage,
             "audience": session.audience.select_related("unit"),
@@ -310,6 +329,10 @@ def test_create(request):
 @results_required
 def test_detail(request, pk: int):
     test = get_object_or_404(selectors.tests_for(request.user), pk=pk)
+    return _test_page(request, test)
+
+
+def _test_page(request, test, *, sample_form: SampleForm | None = None):
     attempts = selectors.attempts_for(request.user).filter(test=test).order_by("unit__code", "officer__police_number")
     manage = can_manage(request.user)
     candidates = test.candidates.filter(unit_id__in=units_for(request.user).values("id")).select_related(
@@ -324,7 +347,9 @@ def test_detail(request, pk: int):
             "by_unit": selectors.results_by_unit(attempts=attempts),
             "misses": selectors.question_miss_rates(attempts=attempts)[:10],
             "candidates": candidates.order_by("unit__code", "officer__police_number"),
-            "sample_form": SampleForm(user=request.user) if manage and test.status == TestStatus.DRAFT else None,
+            "sample_form": (sample_form or SampleForm(user=request.user, initial={"expected_version": test.version}))
+            if manage and test.status == TestStatus.DRAFT
+            else None,
             "can_manage": manage,
             "units_sampled": units_for(request.user).filter(id__in=test.sample_unit_ids),
         },
@@ -339,10 +364,17 @@ def test_sample(request, pk: int):
     if form.is_valid():
         try:
             drawn = services.spot_test_sample(
-                test=test, unit_ids=[u.pk for u in form.cleaned_data["units"]], size=form.cleaned_data["size"]
+                test=test,
+                unit_ids=[u.pk for u in form.cleaned_data["units"]],
+                size=form.cleaned_data["size"],
+                expected_version=form.cleaned_data["expected_version"],
             )
         except TrainingRefused as refused:
             messages.error(request, refused.message)
+        except Conflict as exc:
+            # The test's page again, with the units and size this manager chose kept in the form.
+            form.add_error(None, str(exc))
+            return _test_page(request, test, sample_form=form)
         else:
             messages.success(request, _("%(n)s officers drawn; the draw is recorded.") % {"n": len(drawn)})
     else:
@@ -388,6 +420,7 @@ def test_export(request, pk: int):
         ]
         for a in attempts
     )
+    record_export(request, "training.test_results", test=test.pk)
     return xlsx_response(f"{test.title}-成绩.xlsx", "成绩", headers, rows)
 
 
@@ -504,6 +537,7 @@ def qualification_list(request):
             ]
             for q in qualifications.order_by("officer__unit__code", "officer__police_number", "kind")
         )
+        record_export(request, "training.qualifications", filters={"kind": kind} if kind else {})
         return xlsx_response("执法资格.xlsx", "执法资格", headers, rows)
     counts = (
         qualifications.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
@@ -624,17 +658,30 @@ def guidance_detail(request, pk: int):
 @manager_required
 def guidance_publish(request):
     initial = {}
+    base_entry = None
     base = request.GET.get("from")
     if base and base.isdigit():
         entry = selectors.guidance_for(request.user).filter(pk=int(base)).first()
         if entry:
-            initial = {f: getattr(entry, f) for f in GuidanceForm.base_fields}
+            base_entry = entry
+            initial = {f: getattr(entry, f) for f in GuidanceForm.base_fields if f != "expected_version"}
+            initial["expected_version"] = entry.version
     form = GuidanceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("expected_version")
+        if expected is not None and (
+            base_entry is None or (data["category"], data["topic"]) != (base_entry.category, base_entry.topic)
+        ):
+            expected = 0  # written as new guidance for this category and topic, not from its current version
         try:
-            entry = services.guidance_publish(bureau_id=request.user.bureau_id, by=request.user, **form.cleaned_data)
+            entry = services.guidance_publish(
+                bureau_id=request.user.bureau_id, by=request.user, expected_version=expected, **data
+            )
         except TrainingRefused as refused:
             form.add_error(None, refused.message)
+        except Conflict as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("Version %(v)s was published.") % {"v": entry.version})
             return redirect("training:guidance_entry", pk=entry.pk)
@@ -699,6 +746,7 @@ def statistics(request):
                 ]
 
             out = [line(r.unit_name, r) for r in rows] + [line("合计", total)]
+            record_export(request, "training.statistics", start=str(start), end=str(end))
             return xlsx_response(f"学法培训统计-{start}-{end}.xlsx", "学法培训统计", headers, out)
     return render(
         request,

@@ -8,8 +8,11 @@ import subprocess
 
 import pytest
 from docx import Document
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
+from org.models import Role
+from org.tests.factories import UserFactory
 from reports import services
 from reports.models import AnnualReport, ReportRevision
 from reports.tests.factories import hand_checked_year_with_cases
@@ -94,3 +97,57 @@ def test_the_dashboard_draws_its_charts(page, bureau, year):
     assert page.get_by_test_id("met-summary").inner_text().strip() != ""
     assert page.get_by_test_id("rectification").inner_text().startswith("50.0%")
     assert page.get_by_test_id("alerts-unavailable").count() == 0
+
+
+@pytest.fixture
+def second_page(browser, live_server):
+    """A second person at another computer: their own browser context (cookies, session)."""
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    blocked: list[str] = []
+    page.on("console", lambda msg: "Content Security Policy" in msg.text and blocked.append(msg.text))
+    yield page
+    context.close()
+    assert not blocked, blocked
+
+
+def test_two_leaders_editing_the_same_draft_the_second_autosave_is_refused(page, second_page, bureau, year):
+    deputy = UserFactory(unit=None, role=Role.LEADERSHIP, bureau=bureau.station_a.bureau, name="副局长")
+    report = services.report_create(by=bureau.leadership, year=2025)
+    editor = f"/reports/annual/{report.pk}/"
+
+    # given both leaders have the draft open at the same version
+    log_in(page, bureau.leadership, PASSWORD)
+    page.goto(editor)
+    log_in(second_page, deputy, PASSWORD)
+    second_page.goto(editor)
+    autosaves: list[str] = []
+    second_page.on("request", lambda request: "/autosave/" in request.url and autosaves.append(request.url))
+
+    # when the first one's text is saved …
+    page.locator("#id_plan").fill("（一）局长写的计划。")
+    expect(page.get_by_test_id("autosave-status")).to_have_attribute("data-state", "saved")
+
+    # … the second one's autosave is refused in the status line, and their text stays to be copied
+    second_page.locator("#id_plan").fill("（一）副局长写的计划。")
+    status = second_page.get_by_test_id("autosave-status")
+    expect(status).to_have_attribute("data-state", "conflict")
+    expect(status).to_contain_text("此报告已被他人保存（现为第2版）")
+    expect(second_page.locator("#id_plan")).to_have_value("（一）副局长写的计划。")
+    report.refresh_from_db()
+    assert report.plan == "（一）局长写的计划。"
+
+    # the refused editor no longer autosaves over the newer text
+    sent = len(autosaves)
+    second_page.locator("#id_plan").press_sequentially("再改")
+    second_page.wait_for_timeout(1500)  # longer than the autosave's 800 ms pause
+    assert len(autosaves) == sent
+    expect(status).to_have_attribute("data-state", "conflict")
+
+    # while the first editor keeps saving on the versions its saves answer
+    page.locator("#id_plan").press_sequentially("第二句。")
+    expect(page.locator("#report-version")).to_have_value("3")
+    expect(page.get_by_test_id("autosave-status")).to_have_attribute("data-state", "saved")
+    report.refresh_from_db()
+    assert report.plan == "（一）局长写的计划。第二句。"
