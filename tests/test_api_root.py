@@ -30,3 +30,12 @@ def test_token_authentication(client, bureau):
 
 def test_bad_token_is_refused(client, bureau):
     assert client.get("/api/v1/me/", HTTP_AUTHORIZATION="Token nonsense").status_code == 401
+
+
+def test_an_api_url_matching_no_route_answers_json_not_the_html_page(client, bureau):
+    client.force_login(bureau.supervisor)
+    answer = client.get("/api/v1/rules/No%20question%20given./")  # found by schemathesis
+    assert answer.status_code == 404 and answer["Content-Type"] == "application/json"
+    assert "detail" in answer.json()
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
