@@ -37,9 +37,9 @@ def bench_database_url(*, keep: bool = False) -> str:
     db = settings.DATABASES["default"]
     import psycopg
 
-    params = {"host": db["HOST"], "port": db["PORT"] or 5432, "user": db["USER"], "dbname": "postgres"}
-    if db.get("PASSWORD"):
-        params["password"] = db["PASSWORD"]
+    from config.embedded import psycopg_params
+
+    params = psycopg_params(db, dbname="postgres")
     with psycopg.connect(**params, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
         if not (keep and exists):

@@ -12,6 +12,8 @@ import psycopg
 from celery.beat import PersistentScheduler
 from django.conf import settings
 
+from config.embedded import psycopg_params
+
 logger = logging.getLogger(__name__)
 
 BEAT_LOCK_KEY = 7_021_110  # any constant shared by every beat of this deployment
@@ -20,14 +22,7 @@ RETRY_SECONDS = 15.0
 
 def _connect() -> psycopg.Connection:
     db = settings.DATABASES["default"]
-    return psycopg.connect(
-        host=db["HOST"] or None,
-        port=db["PORT"] or None,
-        user=db["USER"] or None,
-        password=db.get("PASSWORD") or None,
-        dbname=db["NAME"],
-        autocommit=True,
-    )
+    return psycopg.connect(**psycopg_params(db), autocommit=True)
 
 
 class SingleBeatScheduler(PersistentScheduler):

@@ -52,11 +52,33 @@ def filesystem_broker_options(folder: Path) -> dict:
     }
 
 
+def server_address(db: dict) -> tuple[str, int]:
+    """(host, port) of Django's settings of one database. The embedded server's URL names its
+    unix socket folder in the query (?host=…), which django-environ keeps in OPTIONS."""
+    options = db.get("OPTIONS") or {}
+    host = options.get("host") or db.get("HOST") or "127.0.0.1"
+    port = options.get("port") or db.get("PORT") or 5432
+    return str(host), int(port)
+
+
+def psycopg_params(db: dict, *, dbname: str | None = None) -> dict:
+    """psycopg.connect() keywords for Django's settings of one database (or another on its server)."""
+    host, port = server_address(db)
+    return {
+        "host": host,
+        "port": port,
+        "user": db["USER"],
+        "password": db.get("PASSWORD") or None,
+        "dbname": dbname or db["NAME"],
+    }
+
+
 def database_url(db: dict, *, name: str | None = None) -> str:
     """A DATABASE_URL for Django's settings of one database (optionally another database name
     on the same server), for subprocesses: bench servers, a worker in a test."""
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    host, port, name = db["HOST"] or "127.0.0.1", db["PORT"] or 5432, name or db["NAME"]
+    host, port = server_address(db)
+    name = name or db["NAME"]
     if str(host).startswith("/"):  # a unix socket folder (the embedded server)
         return f"postgres://{auth}@/{name}?host={host}&port={port}"
     return f"postgres://{auth}@{host}:{port}/{name}"

@@ -13,6 +13,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 
+from config.embedded import psycopg_params, server_address
+
 
 class BackupError(Exception):
     pass
@@ -46,7 +48,8 @@ def pg_tool(name: str, *, alias: str = "default") -> str:
 
 
 def _conn_args(db: dict) -> tuple[list[str], dict]:
-    args = ["--host", db["HOST"] or "127.0.0.1", "--port", str(db["PORT"] or 5432), "--username", db["USER"]]
+    host, port = server_address(db)
+    args = ["--host", host, "--port", str(port), "--username", db["USER"]]
     env = dict(os.environ)
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]
@@ -95,13 +98,7 @@ def restore(*, dump: Path, alias: str = "default", database: str | None = None) 
     args, env = _conn_args(db)
     import psycopg
 
-    with psycopg.connect(
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        password=db.get("PASSWORD") or None,
-        dbname=db["NAME"],
-    ) as target:
+    with psycopg.connect(**psycopg_params(db)) as target:
         if target.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0]:
             raise BackupError("The target database is not empty; restore into a new, empty database.")
     result = subprocess.run(

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from config.embedded import psycopg_params
 from intake.tests.factories import VALID_ID, log_report
 from org import auditseal
 from org.backup import BackupError, restore
@@ -20,9 +21,7 @@ COUNTED = ["org_unit", "org_user", "org_unitevent", "org_userevent", "org_audits
 
 def _admin_conn():
     db = connection.settings_dict
-    return psycopg.connect(
-        host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname="postgres", autocommit=True
-    )
+    return psycopg.connect(**psycopg_params(db, dbname="postgres"), autocommit=True)
 
 
 @pytest.fixture
@@ -33,7 +32,7 @@ def empty_database():
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
     db = connection.settings_dict
-    restored = psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname=name, autocommit=True)
+    restored = psycopg.connect(**psycopg_params(db, dbname=name), autocommit=True)
     yield name, restored
     restored.close()
     with _admin_conn() as admin:

@@ -553,6 +553,10 @@ def seed_training(ctx: DemoContext) -> None:
     supervisors = list(User.objects.filter(bureau=bureau, role=Role.SUPERVISOR).order_by("police_number"))
     organiser = supervisors[0] if supervisors else None
     skill = {o.pk: rng.uniform(0.55, 0.97) for o in officers}
+    # The spot-test answers draw from the shared stream a number of times that depends on database
+    # ids (each attempt's questions are seeded by test and officer id); everything after them draws
+    # from this stream instead, so qualifications and the rest are the same for a seed in any database.
+    after_tests_rng = random.Random(rng.randrange(2**63))
 
     # --- Sessions and attendance ---
     sessions: list[TrainingSession] = []
@@ -756,12 +760,14 @@ def seed_training(ctx: DemoContext) -> None:
     ctx.progress("spot tests", len(attempts), len(attempts))
 
     # --- Qualifications ---
+    rng = after_tests_rng
     qualifications = []
     year_end = date(year, 12, 31)
     for officer in officers:
         hired = officer.hire_date or date(year - 5, 7, 1)
         if (year_end - hired).days > 365:
-            obtained = hired + timedelta(days=rng.randint(200, 400))
+            # Obtained within the officer's first year or so, never after the demo year.
+            obtained = min(hired + timedelta(days=rng.randint(200, 400)), year_end - timedelta(days=60))
             # Basic qualifications run for years; a few expire early next year (reminders).
             expires = (
                 date(year + 1, rng.randint(1, 3), rng.randint(1, 28))

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench import lib
+from config.embedded import psycopg_params
 from intake.importing import HEADERS
 from org.crypto import encrypt, lookup_hash
 
@@ -83,7 +84,7 @@ def run(ctx: dict) -> dict:
 
     # --- the raw lower bounds, one hand-written statement each, through psycopg ---
     db = settings.DATABASES["default"]
-    conninfo = {"host": db["HOST"], "port": db["PORT"] or 5432, "user": db["USER"], "dbname": db["NAME"]}
+    conninfo = psycopg_params(db)
     raw_list_ms = []
     raw_create_ms = []
     with psycopg.connect(**conninfo, autocommit=True) as raw:
@@ -245,7 +246,7 @@ def _import(ctx: dict) -> dict:
 
     # the raw lower bound: a bare COPY of the same file into a table of text columns
     db = settings.DATABASES["default"]
-    conninfo = {"host": db["HOST"], "port": db["PORT"] or 5432, "user": db["USER"], "dbname": db["NAME"]}
+    conninfo = psycopg_params(db)
     with psycopg.connect(**conninfo, autocommit=True) as raw:
         raw.execute("DROP TABLE IF EXISTS bench_copy")
         raw.execute("CREATE TABLE bench_copy (" + ", ".join(f"c{i} text" for i in range(len(HEADER))) + ")")

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from bench import lib
+from config.embedded import psycopg_params
 
 AREA = "reports"
 YEAR = 2025
@@ -131,7 +132,7 @@ def run(ctx: dict) -> dict:
 
     # --- raw lower bounds: the stored figures' read, and one hand-written scan of the raw register ---
     db = settings.DATABASES["default"]
-    conninfo = {"host": db["HOST"], "port": db["PORT"] or 5432, "user": db["USER"], "dbname": db["NAME"]}
+    conninfo = psycopg_params(db)
     with psycopg.connect(**conninfo, autocommit=True) as raw:
 
         def stored():
