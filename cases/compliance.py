@@ -351,6 +351,12 @@ def compliance_run(
             for code, seconds in outcome.timings.items():
                 timings[code] += seconds
         total.timings = {code: round(seconds, 3) for code, seconds in timings.items()}
+        if total.alerts_opened + total.alerts_resolved + total.recoloured > ANALYZE_AFTER_CHANGES:
+            # A run that rewrote much (the first one, a replay): statistics now, not at autovacuum's
+            # next round, or the next one-record check is planned on the old sizes (a scan of all
+            # live alerts instead of one index lookup).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE cases_alert, intake_incident, cases_case")
         _finish(run, RunStatus.DONE, total)
     except Exception as exc:
         log.exception("compliance run %s failed", run.pk)
@@ -360,6 +366,9 @@ def compliance_run(
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [RUN_LOCK])
     return run
+
+
+ANALYZE_AFTER_CHANGES = 10_000
 
 
 def _count_records(scope: Scope) -> int:

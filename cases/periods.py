@@ -106,6 +106,19 @@ def format_due(due: datetime | None) -> str:
     return f"{local:%Y-%m-%d %H:%M}"
 
 
+# The due time for the on-save check of a few records. cases_due is inlined into each rule's SELECT,
+# so planning folds the calendar's constant arrays again at every call site: about 0.4 ms per rule,
+# most of a one-record check. This PL/pgSQL wrapper is opaque to the planner and plans its own
+# expression once per connection. Those cached plans hold the folded calendar, and PostgreSQL does
+# not invalidate them when the folded functions change, so cases_calendar_compile redefines this
+# wrapper too: every connection then recompiles it. The nightly run keeps the inlined form, which
+# computes hundreds of thousands of due times faster than a call per row.
+DUE_ONE_DEFINITION = (
+    "CREATE OR REPLACE FUNCTION cases_due_one(t timestamptz, n integer, unit text, custody boolean) "
+    "RETURNS timestamptz LANGUAGE plpgsql STABLE PARALLEL SAFE "
+    "AS $f$ BEGIN RETURN cases_due(t, n, unit, custody); END $f$"
+)
+
 # The same semantics in SQL, created by migration 0002. The calendar is compiled from its table
 # into three constant functions (the first day; the running count of working days per day; the
 # offset of the k-th working day), IMMUTABLE so the planner folds each into a constant once per
@@ -165,6 +178,10 @@ BEGIN
         'IMMUTABLE PARALLEL SAFE AS $f$ BEGIN RETURN %L::int[]; END $f$', counts);
     EXECUTE format('CREATE OR REPLACE FUNCTION cases_calendar_workdays() RETURNS int[] LANGUAGE plpgsql '
         'IMMUTABLE PARALLEL SAFE AS $f$ BEGIN RETURN %L::int[]; END $f$', workdays);
+    -- Discards every connection's plans of the on-save wrapper, which folded the old arrays.
+    IF to_regprocedure('cases_due_one(timestamptz, integer, text, boolean)') IS NOT NULL THEN
+        EXECUTE $due_one${DUE_ONE_DEFINITION}$due_one$;
+    END IF;
 END
 $body$;
 
@@ -205,6 +222,9 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
         ELSE to_char(t AT TIME ZONE '{LEGAL_TZ_NAME}', 'YYYY-MM-DD HH24:MI') END
 $$;
 """  # noqa: S608 (fixed text; the only value spliced in is LEGAL_TZ_NAME)
+
+SQL_DUE_ONE = DUE_ONE_DEFINITION + ";"
+SQL_DUE_ONE_DROP = "DROP FUNCTION IF EXISTS cases_due_one(timestamptz, integer, text, boolean);"
 
 SQL_DROP = """
 DROP TRIGGER IF EXISTS cases_calendar_compile ON cases_calendarday;

@@ -29,6 +29,11 @@ DECLARE
     v_prev text;
     v_hash text;
 BEGIN
+    -- A statement that wrote no audit rows (an UPDATE matching nothing still fires the statement
+    -- triggers) seals nothing; checked before the dynamic query, which is planned on every call.
+    IF NOT EXISTS (SELECT 1 FROM new_rows) THEN
+        RETURN NULL;
+    END IF;
     EXECUTE format($q$
         WITH body AS (SELECT %1$I AS id, to_jsonb(r) AS doc FROM new_rows r),
         islands AS (SELECT id, id - row_number() OVER (ORDER BY id) AS grp FROM body)

@@ -1,4 +1,4 @@
-"""Intake: the list API at 8 clients, create through the API, and the CSV import,
+"""Intake: the list API at 8 clients, create through the API (1 client, then 4), and the CSV import,
 each beside the naive way and the raw lower bound (BENCH.md keys intake.*)."""
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ def run(ctx: dict) -> dict:
             max_seconds=120,
         )
 
-        # --- create through the API: officers of different units, 4 clients ---
+        # --- create through the API: one officer logging report after report (the BENCH key, beside
+        # the raw lower bound, which is one connection too), then officers of 4 units at once ---
         creators = lib.one_officer_per_unit()[:4]
         create_clients = [
             (lib.Client(port, {"Authorization": f"Token {lib.api_token(ctx, number)}"}), code)
@@ -78,9 +79,9 @@ def run(ctx: dict) -> dict:
             }
             return client.request("POST", "/api/v1/incidents/", body)[:3]
 
-        creating = lib.run_concurrently(
-            len(create_clients), create, per_client=lib.env_int("BENCH_CREATE_PER_CLIENT", 100), max_seconds=120
-        )
+        per_client = lib.env_int("BENCH_CREATE_PER_CLIENT", 100)
+        creating = lib.run_concurrently(1, create, per_client=2 * per_client, max_seconds=120)
+        creating_4 = lib.run_concurrently(len(create_clients), create, per_client=per_client, max_seconds=120)
 
     # --- the raw lower bounds, one hand-written statement each, through psycopg ---
     db = settings.DATABASES["default"]
@@ -179,6 +180,10 @@ def run(ctx: dict) -> dict:
     out["create_median_ms"] = creating["server_ms"]["median"]
     out["create_requests"] = creating["requests"]
     out["create_errors"] = creating["errors"]
+    out["create_4_clients_p95_ms"] = creating_4["server_ms"]["p95"]
+    out["create_4_clients_median_ms"] = creating_4["server_ms"]["median"]
+    out["create_4_clients_per_s"] = creating_4["per_s"]
+    out["create_4_clients_errors"] = creating_4["errors"]
     out["create_raw_median_ms"] = round(statistics.median(raw_create_ms), 2)
     out["create_raw_p95_ms"] = round(lib.percentile(raw_create_ms, 95), 2)
     connection.close()

@@ -111,10 +111,12 @@ def test_a_day_outside_the_calendar_is_an_error_not_a_guess():
         WorkCalendar({}).next_workday(at(2025, 1, 1).date())
 
 
-def _sql_due(starts, n, unit, custody):
+def _sql_due(starts, n, unit, custody, function="cases_due"):
+    """The SQL count: cases_due (inlined into the nightly rules) or cases_due_one (the on-save check's)."""
+    assert function in ("cases_due", "cases_due_one")
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT cases_due(t, %s, %s, %s) FROM unnest(%s::timestamptz[]) WITH ORDINALITY AS u(t, i) ORDER BY i",
+            f"SELECT {function}(t, %s, %s, %s) FROM unnest(%s::timestamptz[]) WITH ORDINALITY AS u(t, i) ORDER BY i",
             [n, unit, custody, starts],
         )
         return [row[0] for row in cursor.fetchall()]
@@ -142,10 +144,13 @@ def test_sql_and_python_agree_on_a_grid_of_moments(cal, n, unit, custody):
     starts = [at(2024, 12, 20, 0, 13) + timedelta(hours=37 * k) for k in range(250)]
     expected = [due_at(s, n, unit, custody=custody, calendar=cal) for s in starts]
     assert _sql_due(starts, n, unit, custody) == expected
+    assert _sql_due(starts, n, unit, custody, "cases_due_one") == expected
 
 
 def test_editing_the_calendar_recompiles_the_sql_functions(cal):
-    # given Monday 10 March 2025 is declared a holiday
+    # given the on-save function has computed (and cached its plan of) a due time on this connection
+    assert _sql_due([at(2025, 3, 5, 9)], 3, "days", False, "cases_due_one") == [end_of(2025, 3, 10)]
+    # when Monday 10 March 2025 is declared a holiday
     day = CalendarDay.objects.get(day=at(2025, 3, 10).date())
     day.is_workday, day.kind, day.name = False, DayKind.HOLIDAY, "测试"
     day.save()
@@ -153,3 +158,4 @@ def test_editing_the_calendar_recompiles_the_sql_functions(cal):
     python = due_at(at(2025, 3, 5, 9), 3, "days", calendar=WorkCalendar.load())
     assert python == end_of(2025, 3, 11)
     assert _sql_due([at(2025, 3, 5, 9)], 3, "days", False) == [python]
+    assert _sql_due([at(2025, 3, 5, 9)], 3, "days", False, "cases_due_one") == [python]
