@@ -144,6 +144,11 @@ OTP_TOTP_ISSUER = "执法监督平台"
 PORTAL_ADMIN_PASSWORD_DAYS = env.int("PORTAL_ADMIN_PASSWORD_DAYS", default=90)
 PORTAL_INACTIVE_DAYS = env.int("PORTAL_INACTIVE_DAYS", default=90)
 PORTAL_BACKUP_DIR = env.path("PORTAL_BACKUP_DIR", default=VAR_DIR / "backups")
+# Audit retention (等保三级: at least 6 months). Unset, nothing is ever pruned; set, the monthly
+# task archives the audit trail older than this many months to PORTAL_AUDIT_ARCHIVE_DIR and
+# removes it from the database (org/auditretention.py). A system check refuses less than 6.
+PORTAL_AUDIT_RETENTION_MONTHS = env.int("PORTAL_AUDIT_RETENTION_MONTHS", default=None)
+PORTAL_AUDIT_ARCHIVE_DIR = env.path("PORTAL_AUDIT_ARCHIVE_DIR", default=VAR_DIR / "audit-archive")
 
 # Reporters' ID-card and phone numbers are encrypted at rest (org/crypto.py). Keys come from
 # the environment only: "id:base64key" entries, the first encrypts, every one decrypts (add a
@@ -245,6 +250,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "org-disable-inactive": {"task": "org.disable_inactive_accounts", "schedule": crontab(hour=4, minute=0)},
     # The hash chain over the audit trail is rechecked every night.
     "org-verify-audit": {"task": "org.verify_audit", "schedule": crontab(hour=3, minute=30)},
+    # Audit past its retention is archived and pruned once a month (only if retention is set).
+    "org-prune-audit": {"task": "org.prune_audit", "schedule": crontab(day_of_month=1, hour=4, minute=30)},
     # Spot-test attempts left open are scored soon after their time runs out.
     "training-expire-attempts": {"task": "training.expire_overdue_attempts", "schedule": timedelta(minutes=1)},
     # Qualification expiry reminders, each morning.

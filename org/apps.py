@@ -7,7 +7,7 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from org import audit, selectors
+        from org import audit, checks, selectors  # noqa: F401 - checks registers the system checks
         from org.models import LegalOfficerAssignment, Unit, User
 
         audit.register(Unit, selectors.units_for)

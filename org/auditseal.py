@@ -8,6 +8,9 @@ and DELETE), and `verify_audit` recomputes every digest and link, naming the fir
 
 Seals are ordered by a transaction-scoped advisory lock taken when a statement's seal is
 written, so each seal's "previous" is the one committed or written just before it.
+
+Audit past its retention is archived and pruned as a prefix of the chain (org/auditretention.py);
+the last pruned seal's hash, kept in an AuditArchive row, is the anchor verification starts from.
 """
 
 from __future__ import annotations
@@ -118,19 +121,49 @@ FROM org_auditseal WHERE id > %s ORDER BY id LIMIT %s
 """
 
 
+def anchor(conn=None) -> tuple[int, str]:
+    """(last pruned seal id, its hash) of the latest prune (org/auditretention.py), or (0, '')."""
+    conn = conn or connection
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('org_auditarchive') IS NOT NULL")  # a copy from before retention
+        if not cursor.fetchone()[0]:
+            return 0, ""
+        cursor.execute("SELECT anchor_seal_id, anchor_hash FROM org_auditarchive ORDER BY anchor_seal_id DESC LIMIT 1")
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else (0, "")
+
+
 def verify(*, batch: int = 1000, conn=None) -> tuple[int, Broken | None]:
     """Recheck every seal in order. Returns (seals checked, the first broken one or None).
 
-    `conn` is any connection with a DB-API cursor (Django's, or psycopg's for a restored copy)."""
+    After a prune the chain starts at the latest archive's anchor: the first remaining seal links
+    to the last pruned one's hash. `conn` is any connection with a DB-API cursor (Django's, or
+    psycopg's for a restored copy)."""
     conn = conn or connection
+    for _attempt in range(3):
+        start = anchor(conn)
+        checked, broken = _verify_from(start, batch=batch, conn=conn)
+        if broken is None or anchor(conn) == start:
+            return checked, broken
+        # A prune moved the anchor while the chain was read: read it again from the new one.
+    return checked, broken
+
+
+def _verify_from(start: tuple[int, str], *, batch: int, conn) -> tuple[int, Broken | None]:
     checked = 0
-    prev_hash = ""
-    last_id = 0
+    last_id, prev_hash = start
     with conn.cursor() as cursor:
+        if last_id:
+            cursor.execute("SELECT id, source FROM org_auditseal WHERE id <= %s ORDER BY id LIMIT 1", [last_id])
+            if early := cursor.fetchone():
+                return checked, Broken(early[0], early[1], "a seal the archive says was pruned is still here")
         while True:
             cursor.execute(SEALS_SQL, [last_id, batch])
             seals = cursor.fetchall()
             if not seals:
+                if start[0] and not checked:
+                    # A prune leaves its own security event's seal after the anchor.
+                    return checked, Broken(start[0], "org_auditseal", "the seals after the archive anchor are missing")
                 return checked, None
             for seal_id, source, id_column, columns, ranges, rows, digest, seal_prev, seal_hash in seals:
                 last_id = seal_id
@@ -139,6 +172,8 @@ def verify(*, batch: int = 1000, conn=None) -> tuple[int, Broken | None]:
                 ranges = json.loads(ranges) if isinstance(ranges, str) else ranges
                 checked += 1
                 if seal_prev != prev_hash:
+                    if checked == 1 and start[0]:
+                        return checked, Broken(seal_id, source, "the first seal does not link to the archive anchor")
                     return checked, Broken(seal_id, source, "the link to the previous seal is broken")
                 cursor.execute(
                     "SELECT encode(sha256(convert_to(concat_ws('|', %s::text, %s::text, %s::jsonb::text,"

@@ -262,6 +262,7 @@ class SecurityEventKind(models.TextChoices):
     EXPORT = "export", _("Export or download")
     REVEAL = "reveal", _("Personal data shown in full")
     KEY_ROTATION = "key_rotation", _("Personal-data key rotated")
+    AUDIT_PRUNE = "audit_prune", _("Audit trail archived and pruned")
 
 
 class SecurityEvent(models.Model):
@@ -317,6 +318,34 @@ class AuditSeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pk} {self.source} {self.hash[:12]}"
+
+
+class AuditArchive(models.Model):
+    """One pruning of the audit trail past its retention (org/auditretention.py): the oldest seals
+    and the audit rows they cover went to an archive file first. The last pruned seal's hash is
+    the anchor the remaining chain starts from; `verify_audit` checks the first remaining seal
+    links to it. Append-only, like the seals."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    by = models.CharField(_("by"), max_length=150)
+    cutoff = models.DateTimeField(_("audit before"))
+    anchor_seal_id = models.BigIntegerField(_("last pruned seal"))
+    anchor_hash = models.CharField(_("anchor hash"), max_length=64)
+    seals = models.PositiveIntegerField(_("seals pruned"))
+    # {source table: {"seals": n, "rows": n}}
+    tables = models.JSONField(_("seals and audit rows pruned per table"), default=dict)
+    file_name = models.CharField(_("archive file"), max_length=200)
+    file_sha256 = models.CharField(_("archive SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit archive")
+        verbose_name_plural = _("audit archives")
+        triggers = [
+            pgtrigger.Protect(name="audit_archive_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} ≤{self.anchor_seal_id} {self.file_name}"
 
 
 class PasswordHistory(models.Model):

@@ -14,4 +14,6 @@ class Command(BaseCommand):
         checked, broken = auditseal.verify()
         if broken:
             raise CommandError(f"Audit chain broken at seal {broken.seal_id} ({broken.source}): {broken.problem}.")
-        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {checked} seals checked."))
+        anchor_id, _hash = auditseal.anchor()
+        since = f" after the archive anchor (seal {anchor_id})" if anchor_id else ""
+        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {checked} seals checked{since}."))
