@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 # pg_try_advisory_lock key of the nightly run ("cases" in ASCII): two runs never overlap.
 RUN_LOCK = 0x6361736573
+# A run that changed more records than this refreshes the statistics of the tables it rewrote.
+ANALYZE_AFTER_CHANGES = 10_000
 
 SCRATCH_SQL = """
 CREATE TEMP TABLE IF NOT EXISTS cases_finding (
@@ -366,9 +368,6 @@ def compliance_run(
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [RUN_LOCK])
     return run
-
-
-ANALYZE_AFTER_CHANGES = 10_000
 
 
 def _count_records(scope: Scope) -> int:

@@ -159,3 +159,14 @@ def test_editing_the_calendar_recompiles_the_sql_functions(cal):
     assert python == end_of(2025, 3, 11)
     assert _sql_due([at(2025, 3, 5, 9)], 3, "days", False) == [python]
     assert _sql_due([at(2025, 3, 5, 9)], 3, "days", False, "cases_due_one") == [python]
+
+
+def test_the_on_save_check_counts_with_the_wrapper_and_the_nightly_run_inlines():
+    from cases.models import Rule
+    from cases.rules import Scope, rule_sql
+
+    rule = Rule.objects.get(code="INT-01")
+    on_save, _ = rule_sql(rule, Scope(bureau_id=1, incident_ids=(1,)))
+    nightly, _ = rule_sql(rule, Scope(bureau_id=1))
+    assert "cases_due_one(" in on_save and "cases_due(" not in on_save
+    assert "cases_due(" in nightly and "cases_due_one(" not in nightly
