@@ -235,6 +235,17 @@ def seed_cases(ctx: DemoContext) -> None:
     ctx.progress("cases", total, total)
 
 
+def _witnesses(rng, t: _Timeline, after: datetime, weights: list[int], within_hours: float) -> None:
+    """Questionings of the witnesses (询问证人), in the days after the report."""
+    for _ in range(rng.choices(range(len(weights)), weights)[0]):
+        t.add(
+            "questioning",
+            after + timedelta(hours=rng.uniform(2, within_hours)),
+            person=person_name(rng),
+            officers=t.officers(single=_breach(rng)),
+        )
+
+
 def _administrative(rng, t: _Timeline, opened: datetime, extended: bool):
     victim, suspect = person_name(rng), person_name(rng)
     t.add(
@@ -243,6 +254,9 @@ def _administrative(rng, t: _Timeline, opened: datetime, extended: bool):
         person=victim,
         officers=t.officers(single=_breach(rng)),
     )
+    _witnesses(rng, t, opened, [15, 35, 30, 20], 96)
+    if rng.random() < 0.35:  # the scene or the belongings are searched (检查)
+        t.add("search", opened + timedelta(hours=rng.uniform(0.5, 24)))
     property_at = None
     if rng.random() < 0.6:
         start = opened + timedelta(hours=rng.uniform(4, 120))
@@ -280,6 +294,9 @@ def _criminal(rng, t: _Timeline, opened: datetime):
         person=victim,
         officers=t.officers(single=_breach(rng)),
     )
+    if rng.random() < 0.6:  # the scene is searched (现场勘查) soon after the report
+        t.add("search", opened + timedelta(hours=rng.uniform(0.5, 12)))
+    _witnesses(rng, t, opened, [10, 30, 30, 20, 10], 240)
     at = opened + timedelta(days=rng.uniform(1, 20))
     if rng.random() < 0.45:
         suspect = person_name(rng)
@@ -361,6 +378,12 @@ def _detention(rng, t: _Timeline, suspect: str, at: datetime) -> None:
     )
     first = at + timedelta(hours=rng.uniform(1, 20) if not _breach(rng) else rng.uniform(25, 40))
     t.add("interrogation", first, person=suspect, officers=t.officers(single=_breach(rng)))
+    # Further interrogations in the detention house while the suspect is held.
+    held_until = released or request_at
+    for _ in range(rng.choice([1, 2, 2, 3, 4])):
+        again = first + timedelta(hours=rng.uniform(12, 72))
+        if again < held_until:
+            t.add("interrogation", again, person=suspect, officers=t.officers(single=_breach(rng)))
     if released:
         _measure(rng, t, suspect, released, "bail" if rng.random() < 0.9 else "surveillance", 12)
         return

@@ -150,14 +150,21 @@ def _confirm_some_alerts(bureau_id: int, now: datetime) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             """
+            WITH ranked AS (
+                -- Numbered in an order of the records, not of the ids, so that a seed picks the
+                -- same alerts in any database (ids depend on its sequences).
+                SELECT id, row_number() OVER (ORDER BY incident_id, rule_id) AS n
+                FROM cases_alert WHERE bureau_id = %(bureau)s AND status = 'open'
+            )
             UPDATE cases_alert a SET
-                status = CASE WHEN a.id %% 10 = 0 THEN 'confirmed' ELSE 'dismissed' END,
+                status = CASE WHEN r.n %% 10 = 0 THEN 'confirmed' ELSE 'dismissed' END,
                 reviewed_by_id = COALESCE(a.assignee_id, (SELECT min(id) FROM org_user
                                           WHERE bureau_id = a.bureau_id AND role = 'supervisor')),
-                reviewed_at = a.opened_at + ((a.id %% 40) + 2) * interval '1 hour',
-                review_note = CASE WHEN a.id %% 10 = 0 THEN '经核查属实'
+                reviewed_at = a.opened_at + ((r.n %% 40) + 2) * interval '1 hour',
+                review_note = CASE WHEN r.n %% 10 = 0 THEN '经核查属实'
                                    ELSE '经核查，系数据录入延迟，实际已按规定办理' END
-            WHERE a.bureau_id = %(bureau)s AND a.status = 'open' AND a.id %% 10 < 2
+            FROM ranked r
+            WHERE a.id = r.id AND r.n %% 10 < 2
             """,
             {"bureau": bureau_id},
         )

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from inspections.models import Finding
 from intake.models import Incident
 from org.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from org.models import Bureau, LegalOfficerAssignment, Role, Unit, UnitKind, User
@@ -30,7 +31,11 @@ def snapshot() -> list[tuple]:
     qualifications = Qualification.objects.order_by("officer__police_number", "kind").values_list(
         "officer__police_number", "kind", "obtained_on", "expires_on", "certificate_number"
     )
-    return [*officers, *assignments, *incidents, *qualifications]
+    # Findings come from alerts picked in an order of the records, not of the ids.
+    findings = Finding.objects.order_by("found_at", "unit__code", "category__code", "incident__number").values_list(
+        "found_at", "unit__code", "category__code", "incident__number", "severity", "source", "description"
+    )
+    return [*officers, *assignments, *incidents, *qualifications, *findings]
 
 
 class _Rollback(Exception):
