@@ -87,6 +87,7 @@ def evaluate(*, scope: Scope, now: datetime, rules: list[Rule] | None = None, pe
     out = Outcome()
     base = {"now": now, **scope.params()}
     columns = f"rule_id, {', '.join(FINDING_COLUMNS)}"
+    found: set[int] | None = None  # the rules with findings, when known without asking the table
     with connection.cursor() as cursor:
         # The scratch table, its indexes (serving the anti-joins of the recolouring and resolution
         # passes: WHERE f.incident_id = …) and a clean start, in one round trip.
@@ -115,9 +116,10 @@ def evaluate(*, scope: Scope, now: datetime, rules: list[Rule] | None = None, pe
                     for row in rows:
                         copy.write_row(row)
             out.findings = len(rows)
+            found = {row[0] for row in rows}
         started = time.perf_counter()
-        out.recoloured = _recolour(cursor, scope, now, rules)
-        opened = _open_alerts(cursor, now, rules)
+        out.recoloured = _recolour(cursor, scope, now, rules, found)
+        opened = _open_alerts(cursor, now, rules, found)
         out.alerts_opened = sum(count for _, _, count in opened)
         out.alerts_resolved = _resolve_alerts(cursor, scope, now, rules)
         out.timings["apply"] = round(time.perf_counter() - started, 3)
@@ -172,8 +174,9 @@ _TEXT = """replace(replace(replace(
     '{rule}', m.name), '{due}', COALESCE(cases_format_due(f.due), '')), '{detail}', COALESCE(f.detail, ''))"""
 
 
-def _recolour(cursor, scope: Scope, now: datetime, rules: list[Rule]) -> int:
-    """Write colour and reasons where they change: red over yellow over green, reasons red first."""
+def _recolour(cursor, scope: Scope, now: datetime, rules: list[Rule], found: set[int] | None = None) -> int:
+    """Write colour and reasons where they change: red over yellow over green, reasons red first.
+    `found`: the rules with findings if the caller knows them (none: only the turn to green)."""
     meta, params = _rule_meta_cte(rules)
     params.update({"now": now, **scope.params()})
     total = 0
@@ -185,28 +188,8 @@ def _recolour(cursor, scope: Scope, now: datetime, rules: list[Rule]) -> int:
     for table, key, which, where in targets:
         # Records with findings whose colour or reasons differ, then records without findings that
         # are not green yet. Only changed rows are written (and audited): a quiet night writes little.
-        cursor.execute(
-            f"""
-            WITH {meta},
-            found AS (
-                SELECT f.{key} AS id,
-                       CASE max(CASE {_COLOUR} WHEN 'red' THEN 2 ELSE 1 END)
-                           WHEN 2 THEN 'red' ELSE 'yellow' END AS colour,
-                       jsonb_agg(jsonb_build_object(
-                           'rule', m.code, 'colour', {_COLOUR}, 'due', f.due, 'text', {_TEXT})
-                           ORDER BY CASE {_COLOUR} WHEN 'red' THEN 0 ELSE 1 END, m.code, f.due, f.detail) AS reasons
-                FROM cases_finding f JOIN meta m ON m.rule_id = f.rule_id
-                WHERE {which}
-                GROUP BY f.{key}
-            )
-            UPDATE {table} t SET colour = found.colour, colour_reasons = found.reasons, colour_at = %(now)s
-            FROM found
-            WHERE t.id = found.id AND {where}
-              AND (t.colour IS DISTINCT FROM found.colour OR t.colour_reasons IS DISTINCT FROM found.reasons)
-            """,  # noqa: S608
-            params,
-        )
-        total += cursor.rowcount
+        if found is None or found:  # a compliant record has nothing to colour yellow or red
+            total += _colour_found(cursor, table, key, which, where, meta, params)
         cursor.execute(
             f"""
             UPDATE {table} t SET colour = 'green', colour_reasons = '[]'::jsonb, colour_at = %(now)s
@@ -219,10 +202,37 @@ def _recolour(cursor, scope: Scope, now: datetime, rules: list[Rule]) -> int:
     return total
 
 
-def _open_alerts(cursor, now: datetime, rules: list[Rule]) -> list[tuple[int, int, int]]:
+def _colour_found(cursor, table: str, key: str, which: str, where: str, meta: str, params: dict) -> int:
+    """Yellow or red, with the reasons, for the records of `table` with findings."""
+    cursor.execute(
+        f"""
+        WITH {meta},
+        found AS (
+            SELECT f.{key} AS id,
+                   CASE max(CASE {_COLOUR} WHEN 'red' THEN 2 ELSE 1 END)
+                       WHEN 2 THEN 'red' ELSE 'yellow' END AS colour,
+                   jsonb_agg(jsonb_build_object(
+                       'rule', m.code, 'colour', {_COLOUR}, 'due', f.due, 'text', {_TEXT})
+                       ORDER BY CASE {_COLOUR} WHEN 'red' THEN 0 ELSE 1 END, m.code, f.due, f.detail) AS reasons
+            FROM cases_finding f JOIN meta m ON m.rule_id = f.rule_id
+            WHERE {which}
+            GROUP BY f.{key}
+        )
+        UPDATE {table} t SET colour = found.colour, colour_reasons = found.reasons, colour_at = %(now)s
+        FROM found
+        WHERE t.id = found.id AND {where}
+          AND (t.colour IS DISTINCT FROM found.colour OR t.colour_reasons IS DISTINCT FROM found.reasons)
+        """,  # noqa: S608
+        params,
+    )
+    return cursor.rowcount
+
+
+def _open_alerts(cursor, now: datetime, rules: list[Rule], found: set[int] | None = None) -> list[tuple[int, int, int]]:
     """Raise an alert for every red (rule, record) without a live one; routed to the unit's
-    stationed legal officer today. Returns (bureau, assignee, count) of the new alerts."""
-    found = set(_finding_rule_ids(cursor))
+    stationed legal officer today. Returns (bureau, assignee, count) of the new alerts.
+    `found`: the rules with findings if the caller knows them (else the scratch table is asked)."""
+    found = set(_finding_rule_ids(cursor)) if found is None else found
     rules = [rule for rule in rules if rule.pk in found]
     if not rules:
         return []
