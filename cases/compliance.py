@@ -140,11 +140,11 @@ def _select_prepared(sql: str, params: dict) -> list[tuple]:
     whose truncation at every commit would invalidate the plan."""
     params = {name: value for name, value in params.items() if f"%({name})s" in sql}
     with psycopg.Cursor(connection.connection) as cursor:
+        # Until the transaction ends; no other statement of the portal is prepared, so no other
+        # plan is affected.
         cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
         cursor.execute(sql, params, prepare=True)
-        rows = cursor.fetchall()
-        cursor.execute("SET LOCAL plan_cache_mode = auto")
-        return rows
+        return cursor.fetchall()
 
 
 def _rule_meta_cte(rules: list[Rule]) -> tuple[str, dict]:
