@@ -232,11 +232,30 @@ class Incident(IncidentContent):
 
 class IncidentVersion(IncidentContent):
     """One version of an incident's content: version 1 as logged, then each correction
-    with who, when and why. Rows are never changed or removed (a database trigger refuses)."""
+    with who, when and why. Rows are never changed or removed (a database trigger refuses).
 
-    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, verbose_name=_("bureau"), db_index=False)
+    Like the audit trail's event tables, a version is a snapshot and its references carry no
+    foreign-key constraint: each is written in the statement or transaction that writes the same
+    values to the incident, where they are checked, and incidents and users are never deleted.
+    A million imported reports skip four million constraint checks (~12 s) this way."""
+
+    bureau = models.ForeignKey(
+        Bureau, on_delete=models.PROTECT, verbose_name=_("bureau"), db_index=False, db_constraint=False
+    )
     # Indexed by the unique (incident, version).
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="versions", db_index=False)
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="versions", db_index=False, db_constraint=False
+    )
+    receiving_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("receiving officer"),
+        db_index=False,
+        db_constraint=False,
+    )
     version = models.PositiveIntegerField(_("version"))
     reason = models.TextField(_("reason for correction"), blank=True)
     created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
@@ -247,6 +266,7 @@ class IncidentVersion(IncidentContent):
         related_name="+",
         verbose_name=_("saved by"),
         db_index=False,
+        db_constraint=False,
     )
 
     class Meta:

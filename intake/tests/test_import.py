@@ -297,3 +297,74 @@ def test_import_command_loads_a_file_and_lists_refused_rows(tmp_path, bureau):
     assert "负数" in errors.read_text(encoding="utf-8-sig")
     call_command("import_incidents", str(write_csv(tmp_path / "y.csv", [row(3)])), stdout=io.StringIO())
     assert Incident.objects.count() == 2
+
+
+def test_a_file_loaded_in_several_batches_is_numbered_without_gaps_and_skips_what_was_imported(
+    tmp_path, bureau, monkeypatch
+):
+    monkeypatch.setattr("intake.importing.BATCH_ROWS", 2)
+    run(write_csv(tmp_path / "first.csv", [row(3)]), bureau)
+    rows = [row(n, 报警时间=f"2025-01-28 {n:02d}:00") for n in range(1, 9)]
+    rows.insert(4, row(99, 报警人身份证号="110105194912310021"))  # wrong check digit, refused
+    result = run(write_csv(tmp_path / "x.csv", rows), bureau)
+    assert (result.rows_total, result.rows_loaded, result.rows_skipped, result.rows_invalid) == (9, 7, 1, 1)
+    numbers = sorted(Incident.objects.values_list("number", flat=True))
+    assert numbers == [f"PA-20250128-{n:04d}" for n in range(1, 9)]
+    assert IncidentVersion.objects.count() == 8
+    assert set(result.timings) == {"reading", "checking", "loading", "colouring"}
+
+
+def test_a_file_error_after_batches_were_loaded_leaves_nothing_saved(tmp_path, bureau, monkeypatch):
+    monkeypatch.setattr("intake.importing.BATCH_ROWS", 100)
+    from django.db.backends.utils import CursorWrapper
+
+    loaded = []
+    real_execute = CursorWrapper.execute
+
+    def spy(self, sql, params=None):
+        if "INSERT INTO intake_incident (" in sql:
+            loaded.append(1)
+        return real_execute(self, sql, params)
+
+    monkeypatch.setattr(CursorWrapper, "execute", spy)
+    good = "\n".join(",".join(row(n)) for n in range(1, 3000)).encode("utf-8")
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(",".join(HEADER).encode() + b"\n" + good + b"\n" + ",".join(row(9999)).encode("gbk") + b"\n")
+    with pytest.raises(ImportFileError, match="不是有效的 UTF-8"):
+        run(path, bureau)
+    assert len(loaded) >= 2  # earlier batches were loaded in the transaction before the error was read
+    assert not Incident.objects.exists() and not IncidentVersion.objects.exists()
+
+
+def test_the_reader_thread_stops_when_the_loader_fails():
+    import threading
+
+    from intake.importing import _read_ahead
+
+    produced = []
+
+    def items():
+        for n in range(1000):
+            produced.append(n)
+            yield n
+
+    with pytest.raises(RuntimeError):
+        for n in _read_ahead(items()):
+            if n == 3:
+                raise RuntimeError("the load failed")
+    assert not any(t.name == "import-reader" for t in threading.enumerate())
+    assert len(produced) < 10  # it stopped, it did not read the rest of the file
+
+
+def test_an_error_in_the_reader_thread_reaches_the_loader():
+    from intake.importing import _read_ahead
+
+    def items():
+        yield 1
+        raise ImportFileError("damaged")
+
+    got = []
+    with pytest.raises(ImportFileError, match="damaged"):
+        for n in _read_ahead(items()):
+            got.append(n)
+    assert got == [1]
