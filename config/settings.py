@@ -8,6 +8,7 @@ and the test suite.
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -290,6 +291,8 @@ else:
 
 # --- Uploads: dispatch exports are large; they stream to disk and are capped here ---
 PORTAL_IMPORT_MAX_BYTES = env.int("PORTAL_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
+# Connections that load an import's batches at once (intake/importing.py): one per core, up to 4.
+PORTAL_IMPORT_LOADERS = env.int("PORTAL_IMPORT_LOADERS", default=min(os.cpu_count() or 1, 4))
 PORTAL_EXPORT_MAX_ROWS = env.int("PORTAL_EXPORT_MAX_ROWS", default=50_000)
 # The annual report's PDF embeds the Noto CJK faces of Debian's fonts-noto-cjk from here.
 PORTAL_REPORT_FONT_DIR = env.str("PORTAL_REPORT_FONT_DIR", default="/usr/share/fonts/opentype/noto")

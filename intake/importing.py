@@ -5,9 +5,14 @@ into a temporary table with COPY, and loaded with a few set-based statements: nu
 the register rows and their first versions, all in one transaction. Re-importing a file
 adds nothing twice (unique on the dispatch system's id); invalid rows are listed back.
 
-The file is loaded in batches of BATCH_ROWS rows, still in one transaction: a reader thread
-parses, validates and encrypts the next batch while the database loads the one before, so
-both cores work at once (waiting on the server releases the GIL).
+Two phases. Reading: the whole file is parsed, validated and encrypted (a reader thread, while
+the main thread streams the rows with COPY into an unlogged stage table), so a damaged file or
+one in the wrong encoding is refused before anything reaches the register. Loading: the stage
+goes into the register in batches of BATCH_ROWS, each batch its own transaction, by
+PORTAL_IMPORT_LOADERS connections at once (one per core). A batch holds whole (unit, day)
+groups of one loader, so concurrent batches never number the same day of the same unit. If
+loading stops midway (the server went away), the batches committed stay, and importing the
+same file again loads the rest: rows already in the register are skipped.
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import logging
 import queue
 import threading
 import time
+import uuid
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +33,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pghistory.runtime
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
@@ -36,6 +44,8 @@ from intake.signals import incidents_changed
 from intake.validators import CLOCK_SKEW, MAX_AMOUNT, PHONE_PATTERN, id_card_problem
 from org.crypto import encrypt, lookup_hash
 from org.models import Unit, User
+
+logger = logging.getLogger(__name__)
 
 # Chinese header → our field. Any order; extra columns are ignored.
 HEADERS = {
@@ -103,8 +113,8 @@ class ImportResult:
     rows_loaded: int = 0
     rows_skipped: int = 0
     errors: list[tuple[int, str, str]] = field(default_factory=list)
-    # Seconds per phase: reading (parse, validate, encrypt, COPY to the stage), checking
-    # (already imported?), loading (the set-based insert, committed), colouring (the rules).
+    # Seconds per phase: reading (parse, validate, encrypt, COPY to the stage), loading (the
+    # batches into the register, committed), colouring (the rules).
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -393,7 +403,7 @@ class RowParser:
 LOAD_SQL = """
 WITH need AS (
     SELECT unit_id, (received_at AT TIME ZONE %(tz)s)::date AS day, count(*) AS n
-    FROM import_stage GROUP BY 1, 2
+    FROM import_batch GROUP BY 1, 2
 ), alloc AS (
     INSERT INTO intake_incidentcounter AS c (bureau_id, unit_id, day, last)
     SELECT %(bureau)s, unit_id, day, n FROM need
@@ -404,7 +414,7 @@ WITH need AS (
            row_number() OVER (
                PARTITION BY s.unit_id, (s.received_at AT TIME ZONE %(tz)s)::date ORDER BY s.received_at, s.row_no
            ) AS rn
-    FROM import_stage s JOIN org_unit u ON u.id = s.unit_id
+    FROM import_batch s JOIN org_unit u ON u.id = s.unit_id
 ), inserted AS (
     INSERT INTO intake_incident (
         bureau_id, unit_id, number, dispatch_id, source, version, created_at, created_by_id,
@@ -437,6 +447,14 @@ FROM inserted
 
 
 BATCH_ROWS = 50_000
+
+
+class ImportInterrupted(Exception):
+    """Loading stopped after some batches were committed; importing the file again finishes it."""
+
+    def __init__(self, loaded: int):
+        super().__init__(loaded)
+        self.loaded = loaded
 
 
 def _batches(rows: Iterator, parser: RowParser, result: ImportResult, size: int) -> Iterator[list[tuple]]:
@@ -508,77 +526,42 @@ def _read_ahead(items: Iterator, *, depth: int = 1) -> Iterator:
         thread.join()
 
 
+UNIT_POS = STAGE_COLUMNS.index("unit_id")
+RECEIVED_POS = STAGE_COLUMNS.index("received_at")
+
+
+def _part(parsed: tuple, loaders: int) -> int:
+    """The loader of a row: all rows of one unit and day go to the same one."""
+    return (parsed[UNIT_POS] * 7 + parsed[RECEIVED_POS].date().toordinal()) % loaders
+
+
 def import_incidents(
     *, path: Path, bureau_id: int, by: User | None, default_unit_id: int | None, progress: Progress = _no_progress
 ) -> ImportResult:
-    """Validate and load one file in one transaction. Raises ImportFileError for a bad file."""
+    """Validate the whole file, then load it. Raises ImportFileError for a bad file (nothing is
+    loaded) and ImportInterrupted if loading stopped after some batches were saved."""
     kind = sniff_kind(path)
     rows = xlsx_rows(path, progress) if kind == "xlsx" else csv_rows(path, progress)
     result = ImportResult()
     now = timezone.now()
-    timings = dict.fromkeys(("reading", "checking", "loading"), 0.0)
-    params = {
-        "tz": settings.TIME_ZONE,
-        "bureau": bureau_id,
-        "source": Source.IMPORT,
-        "now": now,
-        "by": by.pk if by else None,
-    }
+    # Inside a transaction (tests, a script) other connections would not see its rows: load there.
+    loaders = 1 if connection.in_atomic_block else max(1, settings.PORTAL_IMPORT_LOADERS)
+    stage = f"import_stage_{bureau_id}_{uuid.uuid4().hex[:12]}"
     clock = time.perf_counter()
-
-    def lap(phase: str) -> None:
-        # reading: waiting for the reader thread; checking: already imported?; loading: the rest
-        nonlocal clock
-        timings[phase] += time.perf_counter() - clock
-        clock = time.perf_counter()
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        # One import per bureau at a time: the duplicate check below must see every earlier one.
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('intake-import'), %s)", [bureau_id])
-        # A second import in the same transaction (tests, a script) starts from a clean table.
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.import_stage")
-        cursor.execute(
-            """
-            CREATE TEMP TABLE import_stage (
-                row_no integer, dispatch_id text, received_at timestamptz, channel text,
-                is_anonymous boolean, reporter_name text, reporter_id_number text, reporter_phone text,
-                reporter_id_hash text, location text, category text, amount numeric(14, 2), summary text,
-                unit_id bigint, receiving_officer_id bigint
-            ) ON COMMIT DROP
-            """
-        )
-        first = next(rows, None)
-        if first is None:
-            raise ImportFileError(_("The file is empty."))
-        parser = RowParser(header=first[1], bureau_id=bureau_id, default_unit_id=default_unit_id, now=now)
-        lap("reading")
-        for batch in _read_ahead(_batches(rows, parser, result, BATCH_ROWS)):
-            lap("reading")
-            with cursor.copy(f"COPY import_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
-                for parsed in batch:
-                    copy.write_row(parsed)
-            lap("loading")
-            # A batch is small beside the register: probe the unique index once per row (~0.1 s a
-            # batch) instead of the hash join the planner prefers, which reads the whole table
-            # (~1 s a batch at two million reports).
-            cursor.execute("SET LOCAL enable_hashjoin = off")
-            cursor.execute("SET LOCAL enable_mergejoin = off")
-            cursor.execute(
-                "DELETE FROM import_stage s USING intake_incident i"
-                " WHERE i.bureau_id = %s AND i.dispatch_id = s.dispatch_id",
-                [bureau_id],
-            )
-            result.rows_skipped += cursor.rowcount
-            cursor.execute("SET LOCAL enable_hashjoin TO DEFAULT")
-            cursor.execute("SET LOCAL enable_mergejoin TO DEFAULT")
-            lap("checking")
-            cursor.execute(LOAD_SQL, params)
-            result.rows_loaded += max(cursor.rowcount, 0)
-            cursor.execute("TRUNCATE import_stage")
-            lap("loading")
-        progress("loading", 1.0)
-    lap("loading")  # the commit, with the deferred constraint checks
-    result.timings = {phase: round(seconds, 3) for phase, seconds in timings.items()}
+    with connection.cursor() as cursor:
+        # One import per bureau at a time: the duplicate check must see every earlier one.
+        cursor.execute("SELECT pg_advisory_lock(hashtext('intake-import'), %s)", [bureau_id])
+        try:
+            _drop_stale_stages(cursor, bureau_id)
+            batches = _stage(cursor, stage, rows, result, bureau_id, default_unit_id, now, loaders)
+            result.timings["reading"] = round(time.perf_counter() - clock, 3)
+            clock = time.perf_counter()
+            _load(stage, batches, result, bureau_id, by, now, loaders, progress)
+            result.timings["loading"] = round(time.perf_counter() - clock, 3)
+        finally:
+            if not connection.needs_rollback:
+                cursor.execute(f'DROP TABLE IF EXISTS "{stage}"')
+                cursor.execute("SELECT pg_advisory_unlock(hashtext('intake-import'), %s)", [bureau_id])
     if result.rows_loaded:
         # The cases app opens cases and recolours the whole batch set-based (no list of a
         # million ids), in a transaction of its own once the rows are saved: a failure there
@@ -588,3 +571,122 @@ def import_incidents(
         incidents_changed.send(sender=Incident, incident_ids=None, bureau_id=bureau_id, import_started_at=now)
         result.timings["colouring"] = round(time.perf_counter() - clock, 3)
     return result
+
+
+def _drop_stale_stages(cursor, bureau_id: int) -> None:
+    """Stages an import of this bureau left when its process died (this one holds the lock)."""
+    cursor.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE %s",
+        [f"import\\_stage\\_{bureau_id}\\_%"],
+    )
+    for (name,) in cursor.fetchall():
+        cursor.execute(f'DROP TABLE IF EXISTS "{name}"')
+
+
+def _stage(cursor, stage, rows, result, bureau_id, default_unit_id, now, loaders) -> list[tuple[int, int]]:
+    """Phase 1: every row read, validated and staged; returns the (loader, batch) pairs to load."""
+    first = next(rows, None)
+    if first is None:
+        raise ImportFileError(_("The file is empty."))
+    parser = RowParser(header=first[1], bureau_id=bureau_id, default_unit_id=default_unit_id, now=now)
+    counts = [0] * loaders
+    with transaction.atomic():
+        cursor.execute(
+            f"""
+            CREATE UNLOGGED TABLE "{stage}" (
+                row_no integer, dispatch_id text, received_at timestamptz, channel text,
+                is_anonymous boolean, reporter_name text, reporter_id_number text, reporter_phone text,
+                reporter_id_hash text, location text, category text, amount numeric(14, 2), summary text,
+                unit_id bigint, receiving_officer_id bigint, part smallint, batch integer
+            )
+            """
+        )
+        with cursor.copy(f'COPY "{stage}" ({", ".join(STAGE_COLUMNS)}, part, batch) FROM STDIN') as copy:
+            for chunk in _read_ahead(_batches(rows, parser, result, BATCH_ROWS)):
+                for parsed in chunk:
+                    part = _part(parsed, loaders)
+                    copy.write_row((*parsed, part, counts[part] // BATCH_ROWS))
+                    counts[part] += 1
+        cursor.execute(f'CREATE INDEX ON "{stage}" (part, batch)')
+    return [(part, batch) for part in range(loaders) for batch in range(-(-counts[part] // BATCH_ROWS))]
+
+
+def _load(stage, batches, result, bureau_id, by, now, loaders, progress) -> None:
+    """Phase 2: the batches into the register, each loader on its own connection."""
+    params = {"tz": settings.TIME_ZONE, "bureau": bureau_id, "source": Source.IMPORT, "now": now}
+    params["by"] = by.pk if by else None
+    total = max(len(batches), 1)
+    done: list[int] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def load(part: int) -> None:
+        with connection.cursor() as cursor:
+            for _part, batch in (pair for pair in batches if pair[0] == part):
+                if stop.is_set():
+                    return
+                loaded, skipped = _load_batch(cursor, stage, part, batch, bureau_id, params)
+                with lock:
+                    result.rows_loaded += loaded
+                    result.rows_skipped += skipped
+                    done.append(batch)
+                    progress("loading", len(done) / total)
+
+    if loaders == 1:
+        load(0)
+        return
+    history = getattr(pghistory.runtime._tracker, "value", None)  # whom the audit trail names
+    failures: list[BaseException] = []
+
+    def loader(part: int) -> None:
+        try:
+            with pghistory.context(**(history.metadata if history else {})):
+                load(part)
+        except BaseException as exc:  # noqa: BLE001 - raised in the calling thread
+            stop.set()
+            failures.append(exc)
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=loader, args=(part,), name=f"import-loader-{part}") for part in range(loaders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        logger.error("import loading stopped after %s rows", result.rows_loaded, exc_info=failures[0])
+        raise ImportInterrupted(result.rows_loaded) from failures[0]
+
+
+# One loader's batch out of the stage (a name this module makes, never user input).
+BATCH_SQL = """
+CREATE TEMP TABLE import_batch ON COMMIT DROP AS
+SELECT {columns} FROM "{stage}" WHERE part = %s AND batch = %s
+"""
+
+
+def _load_batch(cursor, stage: str, part: int, batch: int, bureau_id: int, params: dict) -> tuple[int, int]:
+    """One batch in one transaction: (rows loaded, rows skipped as already in the register)."""
+    with transaction.atomic():
+        # The constraint checks run with the statement, before the audit seal takes its lock,
+        # so a concurrent loader waits for that lock only as long as this commit takes.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.import_batch")
+        cursor.execute(BATCH_SQL.format(columns=", ".join(STAGE_COLUMNS), stage=stage), [part, batch])
+        # A batch is small beside the register: probe the unique index once per row (~0.1 s a
+        # batch) instead of the hash join the planner prefers, which reads the whole table
+        # (~1 s a batch at two million reports).
+        cursor.execute("SET LOCAL enable_hashjoin = off")
+        cursor.execute("SET LOCAL enable_mergejoin = off")
+        cursor.execute(
+            "DELETE FROM import_batch s USING intake_incident i"
+            " WHERE i.bureau_id = %s AND i.dispatch_id = s.dispatch_id",
+            [bureau_id],
+        )
+        skipped = cursor.rowcount
+        cursor.execute("SET LOCAL enable_hashjoin TO DEFAULT")
+        cursor.execute("SET LOCAL enable_mergejoin TO DEFAULT")
+        cursor.execute(LOAD_SQL, params)
+        loaded = max(cursor.rowcount, 0)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    return loaded, skipped

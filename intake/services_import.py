@@ -13,14 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intake.importing import ImportFileError, import_incidents
+from intake.importing import ImportFileError, ImportInterrupted, import_incidents
 from intake.models import ImportJob, ImportRowError, ImportStatus
 from intake.permissions import can_import
 from org.models import User
 
 logger = logging.getLogger(__name__)
 
-PHASES = {"queued": 0.0, "reading": 0.0, "checking": 0.85, "loading": 0.88, "colouring": 0.95, "done": 1.0}
+# Where each phase starts on the bar; reading and loading move it by their own fraction.
+PHASES = {"queued": 0.0, "reading": 0.0, "loading": 0.3, "colouring": 0.95, "done": 1.0}
 
 
 def progress_key(job_id: int) -> str:
@@ -32,8 +33,13 @@ def import_progress(job_id: int) -> dict:
 
 
 def _set_progress(job_id: int, phase: str, fraction: float) -> None:
-    # Reading is most of the time; the set-based load and the colouring the rest.
-    overall = fraction * PHASES["checking"] if phase == "reading" else PHASES.get(phase, 0.0)
+    # Reading is about a third of the time, loading most of the rest, then the colouring.
+    start = PHASES.get(phase, 0.0)
+    if phase in ("reading", "loading"):
+        following = PHASES["loading" if phase == "reading" else "colouring"]
+        overall = start + fraction * (following - start)
+    else:
+        overall = start
     cache.set(progress_key(job_id), {"phase": phase, "fraction": round(overall, 3)}, 24 * 3600)
 
 
@@ -83,6 +89,13 @@ def import_job_run(*, job_id: int) -> ImportJob:
         )
     except ImportFileError as exc:
         job.status, job.message = ImportStatus.FAILED, str(exc)
+    except ImportInterrupted as exc:
+        logger.exception("import %s stopped while loading", job_id)
+        job.status, job.rows_loaded = ImportStatus.FAILED, exc.loaded
+        job.message = _(
+            "The import stopped on an internal error after %(loaded)s rows were saved. Import the same file "
+            "again to load the rest: the rows already saved are skipped."
+        ) % {"loaded": exc.loaded}
     except Exception:
         # Nothing was loaded (one transaction); say so on the page and keep the trace in the log.
         logger.exception("import %s failed", job_id)
