@@ -5,14 +5,14 @@ into a temporary table with COPY, and loaded with a few set-based statements: nu
 the register rows and their first versions, all in one transaction. Re-importing a file
 adds nothing twice (unique on the dispatch system's id); invalid rows are listed back.
 
-Two phases. Reading: the whole file is parsed, validated and encrypted (a reader thread, while
-the main thread streams the rows with COPY into an unlogged stage table), so a damaged file or
-one in the wrong encoding is refused before anything reaches the register. Loading: the stage
-goes into the register in batches of BATCH_ROWS, each batch its own transaction, by
-PORTAL_IMPORT_LOADERS connections at once (one per core). A batch holds whole (unit, day)
-groups of one loader, so concurrent batches never number the same day of the same unit. If
-loading stops midway (the server went away), the batches committed stay, and importing the
-same file again loads the rest: rows already in the register are skipped.
+Two passes over the file. Checking: it is read once for its structure (encoding, CSV quoting,
+a cut-off .xlsx, the header), so a damaged file is refused before anything reaches the
+register. Loading: read again, each row validated and encrypted in the calling thread while
+PORTAL_IMPORT_LOADERS threads (one per core, each its own connection) load the rows in batches,
+each batch its own transaction. A loader gets whole (unit, day) groups, so concurrent batches
+never number the same day of the same unit. If loading stops midway (the server went away),
+the batches committed stay, and importing the same file again loads the rest: rows already in
+the register are skipped.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ import logging
 import queue
 import threading
 import time
-import uuid
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 import pghistory.runtime
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake.models import Category, Channel, Incident, Source
@@ -113,9 +113,15 @@ class ImportResult:
     rows_loaded: int = 0
     rows_skipped: int = 0
     errors: list[tuple[int, str, str]] = field(default_factory=list)
-    # Seconds per phase: reading (parse, validate, encrypt, COPY to the stage), loading (the
-    # batches into the register, committed), colouring (the rules).
+    # Seconds per phase: checking (the file's structure), loading (parse, validate, encrypt and
+    # load the batches, committed), colouring (the rules).
     timings: dict[str, float] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, loaded: int, skipped: int) -> None:
+        with self._lock:  # loader threads report here
+            self.rows_loaded += loaded
+            self.rows_skipped += skipped
 
     @property
     def rows_invalid(self) -> int:
@@ -476,58 +482,9 @@ def _batches(rows: Iterator, parser: RowParser, result: ImportResult, size: int)
         yield batch
 
 
-class _Failed:
-    def __init__(self, exc: BaseException):
-        self.exc = exc
-
-
-_END = object()
-
-
-def _read_ahead(items: Iterator, *, depth: int = 1) -> Iterator:
-    """What `items` yields, produced by a thread up to `depth` items ahead of the consumer.
-
-    The thread speaks the caller's language (its error messages reach the user) and never
-    touches the database. An error in it is raised here; when the consumer stops early (an
-    error while loading), the thread is told to stop and is waited for."""
-    handoff: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    language = translation.get_language()
-
-    def put(item) -> bool:
-        while not stop.is_set():
-            try:
-                handoff.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        with translation.override(language):
-            try:
-                for item in items:
-                    if not put(item):
-                        return
-            except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
-                put(_Failed(exc))
-                return
-            put(_END)
-
-    thread = threading.Thread(target=produce, name="import-reader", daemon=True)
-    thread.start()
-    try:
-        while (item := handoff.get()) is not _END:
-            if isinstance(item, _Failed):
-                raise item.exc
-            yield item
-    finally:
-        stop.set()
-        thread.join()
-
-
 UNIT_POS = STAGE_COLUMNS.index("unit_id")
 RECEIVED_POS = STAGE_COLUMNS.index("received_at")
+_END = object()
 
 
 def _part(parsed: tuple, loaders: int) -> int:
@@ -538,30 +495,46 @@ def _part(parsed: tuple, loaders: int) -> int:
 def import_incidents(
     *, path: Path, bureau_id: int, by: User | None, default_unit_id: int | None, progress: Progress = _no_progress
 ) -> ImportResult:
-    """Validate the whole file, then load it. Raises ImportFileError for a bad file (nothing is
-    loaded) and ImportInterrupted if loading stopped after some batches were saved."""
-    kind = sniff_kind(path)
-    rows = xlsx_rows(path, progress) if kind == "xlsx" else csv_rows(path, progress)
+    """Check the file, then load it. Raises ImportFileError for a bad file (nothing is loaded)
+    and ImportInterrupted if loading stopped after some batches were saved."""
+    read = xlsx_rows if sniff_kind(path) == "xlsx" else csv_rows
     result = ImportResult()
     now = timezone.now()
+    clock = time.perf_counter()
+
+    # Checking: the whole file read once for its structure (the encoding, CSV quoting, a cut-off
+    # .xlsx, the header) before any row is saved, so a damaged file saves nothing.
+    rows = read(path, lambda _phase, fraction: progress("checking", fraction))
+    first = next(rows, None)
+    if first is None:
+        raise ImportFileError(_("The file is empty."))
+    parser = RowParser(header=first[1], bureau_id=bureau_id, default_unit_id=default_unit_id, now=now)
+    for _row in rows:
+        pass
+    result.timings["checking"] = round(time.perf_counter() - clock, 3)
+    clock = time.perf_counter()
+
+    # Loading: read again, every row validated and encrypted, loaded batch by batch.
+    rows = read(path, lambda _phase, fraction: progress("loading", fraction))
+    next(rows)  # the header
+    params = {"tz": settings.TIME_ZONE, "bureau": bureau_id, "source": Source.IMPORT, "now": now}
+    params["by"] = by.pk if by else None
     # Inside a transaction (tests, a script) other connections would not see its rows: load there.
     loaders = 1 if connection.in_atomic_block else max(1, settings.PORTAL_IMPORT_LOADERS)
-    stage = f"import_stage_{bureau_id}_{uuid.uuid4().hex[:12]}"
-    clock = time.perf_counter()
     with connection.cursor() as cursor:
         # One import per bureau at a time: the duplicate check must see every earlier one.
         cursor.execute("SELECT pg_advisory_lock(hashtext('intake-import'), %s)", [bureau_id])
         try:
-            _drop_stale_stages(cursor, bureau_id)
-            batches = _stage(cursor, stage, rows, result, bureau_id, default_unit_id, now, loaders)
-            result.timings["reading"] = round(time.perf_counter() - clock, 3)
-            clock = time.perf_counter()
-            _load(stage, batches, result, bureau_id, by, now, loaders, progress)
-            result.timings["loading"] = round(time.perf_counter() - clock, 3)
+            batches = _batches(rows, parser, result, BATCH_ROWS)
+            if loaders == 1:
+                for batch in batches:
+                    result.count(*_load_batch(cursor, batch, params))
+            else:
+                _load_in_parallel(batches, loaders, params, result)
         finally:
             if not connection.needs_rollback:
-                cursor.execute(f'DROP TABLE IF EXISTS "{stage}"')
                 cursor.execute("SELECT pg_advisory_unlock(hashtext('intake-import'), %s)", [bureau_id])
+    result.timings["loading"] = round(time.perf_counter() - clock, 3)
     if result.rows_loaded:
         # The cases app opens cases and recolours the whole batch set-based (no list of a
         # million ids), in a transaction of its own once the rows are saved: a failure there
@@ -573,106 +546,75 @@ def import_incidents(
     return result
 
 
-def _drop_stale_stages(cursor, bureau_id: int) -> None:
-    """Stages an import of this bureau left when its process died (this one holds the lock)."""
-    cursor.execute(
-        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE %s",
-        [f"import\\_stage\\_{bureau_id}\\_%"],
-    )
-    for (name,) in cursor.fetchall():
-        cursor.execute(f'DROP TABLE IF EXISTS "{name}"')
-
-
-def _stage(cursor, stage, rows, result, bureau_id, default_unit_id, now, loaders) -> list[tuple[int, int]]:
-    """Phase 1: every row read, validated and staged; returns the (loader, batch) pairs to load."""
-    first = next(rows, None)
-    if first is None:
-        raise ImportFileError(_("The file is empty."))
-    parser = RowParser(header=first[1], bureau_id=bureau_id, default_unit_id=default_unit_id, now=now)
-    counts = [0] * loaders
-    with transaction.atomic():
-        cursor.execute(
-            f"""
-            CREATE UNLOGGED TABLE "{stage}" (
-                row_no integer, dispatch_id text, received_at timestamptz, channel text,
-                is_anonymous boolean, reporter_name text, reporter_id_number text, reporter_phone text,
-                reporter_id_hash text, location text, category text, amount numeric(14, 2), summary text,
-                unit_id bigint, receiving_officer_id bigint, part smallint, batch integer
-            )
-            """
-        )
-        with cursor.copy(f'COPY "{stage}" ({", ".join(STAGE_COLUMNS)}, part, batch) FROM STDIN') as copy:
-            for chunk in _read_ahead(_batches(rows, parser, result, BATCH_ROWS)):
-                for parsed in chunk:
-                    part = _part(parsed, loaders)
-                    copy.write_row((*parsed, part, counts[part] // BATCH_ROWS))
-                    counts[part] += 1
-        cursor.execute(f'CREATE INDEX ON "{stage}" (part, batch)')
-    return [(part, batch) for part in range(loaders) for batch in range(-(-counts[part] // BATCH_ROWS))]
-
-
-def _load(stage, batches, result, bureau_id, by, now, loaders, progress) -> None:
-    """Phase 2: the batches into the register, each loader on its own connection."""
-    params = {"tz": settings.TIME_ZONE, "bureau": bureau_id, "source": Source.IMPORT, "now": now}
-    params["by"] = by.pk if by else None
-    total = max(len(batches), 1)
-    done: list[int] = []
-    lock = threading.Lock()
+def _load_in_parallel(batches: Iterator[list[tuple]], loaders: int, params: dict, result: ImportResult) -> None:
+    """The calling thread parses; `loaders` threads, one connection each, load what it hands them.
+    Waiting on the server releases the GIL, so parsing and the loaders' statements overlap."""
+    queues = [queue.Queue(maxsize=2) for _ in range(loaders)]
     stop = threading.Event()
-
-    def load(part: int) -> None:
-        with connection.cursor() as cursor:
-            for _part, batch in (pair for pair in batches if pair[0] == part):
-                if stop.is_set():
-                    return
-                loaded, skipped = _load_batch(cursor, stage, part, batch, bureau_id, params)
-                with lock:
-                    result.rows_loaded += loaded
-                    result.rows_skipped += skipped
-                    done.append(batch)
-                    progress("loading", len(done) / total)
-
-    if loaders == 1:
-        load(0)
-        return
-    history = getattr(pghistory.runtime._tracker, "value", None)  # whom the audit trail names
     failures: list[BaseException] = []
+    history = getattr(pghistory.runtime._tracker, "value", None)  # whom the audit trail names
 
-    def loader(part: int) -> None:
+    def load(handoff: queue.Queue) -> None:
         try:
-            with pghistory.context(**(history.metadata if history else {})):
-                load(part)
+            with pghistory.context(**history.metadata) if history else nullcontext(), connection.cursor() as cursor:
+                while (batch := handoff.get()) is not _END:
+                    if not stop.is_set():
+                        result.count(*_load_batch(cursor, batch, params))
         except BaseException as exc:  # noqa: BLE001 - raised in the calling thread
-            stop.set()
             failures.append(exc)
+            stop.set()
         finally:
             connection.close()  # this thread's own connection
 
-    threads = [threading.Thread(target=loader, args=(part,), name=f"import-loader-{part}") for part in range(loaders)]
+    threads = [
+        threading.Thread(target=load, args=(handoff,), name=f"import-loader-{n}") for n, handoff in enumerate(queues)
+    ]
     for thread in threads:
         thread.start()
+
+    def hand(n: int, item) -> None:
+        while threads[n].is_alive():
+            try:
+                queues[n].put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    error: BaseException | None = None
+    try:
+        for batch in batches:
+            if stop.is_set():
+                break  # a loader failed
+            parts: list[list[tuple]] = [[] for _ in range(loaders)]
+            for parsed in batch:
+                parts[_part(parsed, loaders)].append(parsed)
+            for n, rows in enumerate(parts):
+                if rows:
+                    hand(n, rows)
+    except BaseException as exc:  # noqa: BLE001 - raised below, once the loaders have stopped
+        error = exc
+        stop.set()
+    for n in range(loaders):
+        hand(n, _END)
     for thread in threads:
         thread.join()
-    if failures:
-        logger.error("import loading stopped after %s rows", result.rows_loaded, exc_info=failures[0])
-        raise ImportInterrupted(result.rows_loaded) from failures[0]
+    if failures or (error is not None and result.rows_loaded):
+        raise ImportInterrupted(result.rows_loaded) from (failures[0] if failures else error)
+    if error is not None:
+        raise error
 
 
-# One loader's batch out of the stage (a name this module makes, never user input).
-BATCH_SQL = """
-CREATE TEMP TABLE import_batch ON COMMIT DROP AS
-SELECT {columns} FROM "{stage}" WHERE part = %s AND batch = %s
-"""
-
-
-def _load_batch(cursor, stage: str, part: int, batch: int, bureau_id: int, params: dict) -> tuple[int, int]:
+def _load_batch(cursor, rows: list[tuple], params: dict) -> tuple[int, int]:
     """One batch in one transaction: (rows loaded, rows skipped as already in the register)."""
     with transaction.atomic():
         # The constraint checks run with the statement, before the audit seal takes its lock,
         # so a concurrent loader waits for that lock only as long as this commit takes.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("DROP TABLE IF EXISTS pg_temp.import_batch")
-        cursor.execute(BATCH_SQL.format(columns=", ".join(STAGE_COLUMNS), stage=stage), [part, batch])
+        cursor.execute(BATCH_TABLE_SQL)
+        with cursor.copy(f"COPY import_batch ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
+            for parsed in rows:
+                copy.write_row(parsed)
         # A batch is small beside the register: probe the unique index once per row (~0.1 s a
         # batch) instead of the hash join the planner prefers, which reads the whole table
         # (~1 s a batch at two million reports).
@@ -681,7 +623,7 @@ def _load_batch(cursor, stage: str, part: int, batch: int, bureau_id: int, param
         cursor.execute(
             "DELETE FROM import_batch s USING intake_incident i"
             " WHERE i.bureau_id = %s AND i.dispatch_id = s.dispatch_id",
-            [bureau_id],
+            [params["bureau"]],
         )
         skipped = cursor.rowcount
         cursor.execute("SET LOCAL enable_hashjoin TO DEFAULT")
@@ -690,3 +632,13 @@ def _load_batch(cursor, stage: str, part: int, batch: int, bureau_id: int, param
         loaded = max(cursor.rowcount, 0)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return loaded, skipped
+
+
+BATCH_TABLE_SQL = """
+CREATE TEMP TABLE import_batch (
+    row_no integer, dispatch_id text, received_at timestamptz, channel text,
+    is_anonymous boolean, reporter_name text, reporter_id_number text, reporter_phone text,
+    reporter_id_hash text, location text, category text, amount numeric(14, 2), summary text,
+    unit_id bigint, receiving_officer_id bigint
+) ON COMMIT DROP
+"""

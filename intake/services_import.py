@@ -21,7 +21,7 @@ from org.models import User
 logger = logging.getLogger(__name__)
 
 # Where each phase starts on the bar; reading and loading move it by their own fraction.
-PHASES = {"queued": 0.0, "reading": 0.0, "loading": 0.3, "colouring": 0.95, "done": 1.0}
+PHASES = {"queued": 0.0, "checking": 0.0, "loading": 0.05, "colouring": 0.95, "done": 1.0}
 
 
 def progress_key(job_id: int) -> str:
@@ -33,10 +33,10 @@ def import_progress(job_id: int) -> dict:
 
 
 def _set_progress(job_id: int, phase: str, fraction: float) -> None:
-    # Reading is about a third of the time, loading most of the rest, then the colouring.
+    # Checking the file is quick; loading is most of the time, then the colouring.
     start = PHASES.get(phase, 0.0)
-    if phase in ("reading", "loading"):
-        following = PHASES["loading" if phase == "reading" else "colouring"]
+    if phase in ("checking", "loading"):
+        following = PHASES["loading" if phase == "checking" else "colouring"]
         overall = start + fraction * (following - start)
     else:
         overall = start
