@@ -531,6 +531,12 @@ def import_incidents(
                     result.count(*_load_batch(cursor, batch, params))
             else:
                 _load_in_parallel(batches, loaders, params, result)
+        except ImportInterrupted:
+            raise
+        except Exception as exc:
+            if result.rows_loaded and not connection.in_atomic_block:  # batches were committed
+                raise ImportInterrupted(result.rows_loaded) from exc
+            raise
         finally:
             if not connection.needs_rollback:
                 cursor.execute("SELECT pg_advisory_unlock(hashtext('intake-import'), %s)", [bureau_id])

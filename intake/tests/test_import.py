@@ -391,3 +391,26 @@ def test_loading_stopped_midway_keeps_what_was_saved_and_a_second_import_finishe
     again = run(path, bureau)
     assert (again.rows_loaded, again.rows_skipped) == (40 - saved, saved)
     assert Incident.objects.count() == 40 == IncidentVersion.objects.count()
+
+
+def test_a_job_whose_loading_stopped_says_how_many_rows_were_saved(tmp_path, bureau, settings, monkeypatch):
+    from intake import importing, services_import
+
+    settings.MEDIA_ROOT = tmp_path
+    stored = write_csv(tmp_path / "x.csv", [row(1)])
+    job = ImportJob.objects.create(
+        bureau=bureau.supervisor.bureau,
+        file_name="x.csv",
+        stored_path=str(stored),
+        size=1,
+        created_by=bureau.supervisor,
+    )
+
+    def stopped(**kwargs):
+        raise importing.ImportInterrupted(7) from ConnectionError("the server went away")
+
+    monkeypatch.setattr(services_import, "import_incidents", stopped)
+    services_import.import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.rows_loaded) == (ImportStatus.FAILED, 7)
+    assert "已保存 7 条" in job.message and "重新导入同一文件" in job.message

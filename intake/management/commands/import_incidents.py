@@ -8,7 +8,7 @@ import pghistory
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from intake.importing import ImportFileError, import_incidents
+from intake.importing import ImportFileError, ImportInterrupted, import_incidents
 from org.models import User
 
 
@@ -39,6 +39,11 @@ class Command(BaseCommand):
                 )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
+        except ImportInterrupted as exc:
+            raise CommandError(
+                f"Loading stopped after {exc.loaded} rows were saved ({exc.__cause__!r}). "
+                "Run the same import again to load the rest: the rows already saved are skipped."
+            ) from exc
         finally:
             bar.close()
         self.stdout.write(
