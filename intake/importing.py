@@ -613,9 +613,6 @@ def _load_in_parallel(batches: Iterator[list[tuple]], loaders: int, params: dict
 def _load_batch(cursor, rows: list[tuple], params: dict) -> tuple[int, int]:
     """One batch in one transaction: (rows loaded, rows skipped as already in the register)."""
     with transaction.atomic():
-        # The constraint checks run with the statement, before the audit seal takes its lock,
-        # so a concurrent loader waits for that lock only as long as this commit takes.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("DROP TABLE IF EXISTS pg_temp.import_batch")
         cursor.execute(BATCH_TABLE_SQL)
         with cursor.copy(f"COPY import_batch ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
@@ -636,7 +633,6 @@ def _load_batch(cursor, rows: list[tuple], params: dict) -> tuple[int, int]:
         cursor.execute("SET LOCAL enable_mergejoin TO DEFAULT")
         cursor.execute(LOAD_SQL, params)
         loaded = max(cursor.rowcount, 0)
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return loaded, skipped
 
 

@@ -6,8 +6,11 @@ the rows the statement wrote, the columns sealed, a digest of their content, the
 seal's hash and its own. Audit rows and seals are append-only (the database refuses UPDATE
 and DELETE), and `verify_audit` recomputes every digest and link, naming the first broken one.
 
-Seals are ordered by a transaction-scoped advisory lock taken when a statement's seal is
-written, so each seal's "previous" is the one committed or written just before it.
+A statement's digest is computed by the trigger and kept as a pending row; the pending row is
+linked into the chain when its transaction commits (a deferred constraint trigger), under a
+transaction-scoped advisory lock, so each seal's "previous" is the one committed just before
+it, and a long transaction (the nightly run) does not hold every other writer's audit back
+until it ends. SET CONSTRAINTS ALL IMMEDIATE links at once (tests use it to see the seals).
 
 Audit past its retention is archived and pruned as a prefix of the chain (org/auditretention.py);
 the last pruned seal's hash, kept in an AuditArchive row, is the anchor verification starts from.
@@ -61,17 +64,36 @@ BEGIN
     END IF;
     SELECT jsonb_agg(attname ORDER BY attnum) INTO v_columns
     FROM pg_attribute WHERE attrelid = TG_RELID AND attnum > 0 AND NOT attisdropped;
+    -- Linked into the chain at commit (portal_audit_link), not here: the chain's lock is then
+    -- held for the commit only, not from this statement to the end of a long transaction.
+    INSERT INTO org_auditpending (source, id_column, columns, ranges, rows, digest)
+    VALUES (TG_TABLE_NAME, id_col, v_columns, v_ranges, v_rows, v_digest);
+    RETURN NULL;
+END
+$fn$;
+
+-- At commit (a deferred constraint trigger on the pending row): the next link of the chain.
+CREATE OR REPLACE FUNCTION portal_audit_link() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+    v_prev text;
+    v_hash text;
+BEGIN
     PERFORM pg_advisory_xact_lock(hashtext('portal-audit-seal'));
     SELECT hash INTO v_prev FROM org_auditseal ORDER BY id DESC LIMIT 1;
     v_prev := coalesce(v_prev, '');
     v_hash := encode(sha256(convert_to(
-        concat_ws('|', v_prev, TG_TABLE_NAME, v_columns::text, v_ranges::text, v_rows::text, v_digest, '2'),
+        concat_ws('|', v_prev, NEW.source, NEW.columns::text, NEW.ranges::text, NEW.rows::text, NEW.digest, '2'),
         'UTF8')), 'hex');
     INSERT INTO org_auditseal (at, source, id_column, columns, ranges, rows, digest, prev_hash, hash, format)
-    VALUES (now(), TG_TABLE_NAME, id_col, v_columns, v_ranges, v_rows, v_digest, v_prev, v_hash, 2);
+    VALUES (now(), NEW.source, NEW.id_column, NEW.columns, NEW.ranges, NEW.rows, NEW.digest, v_prev, v_hash, 2);
+    DELETE FROM org_auditpending WHERE id = NEW.id;
     RETURN NULL;
 END
 $fn$;
+
+DROP TRIGGER IF EXISTS portal_audit_link ON org_auditpending;
+CREATE CONSTRAINT TRIGGER portal_audit_link AFTER INSERT ON org_auditpending
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION portal_audit_link();
 
 -- Verification runs the digest query under the same settings as the trigger.
 CREATE OR REPLACE FUNCTION portal_audit_digest(query text, OUT rows bigint, OUT digest text) LANGUAGE plpgsql

@@ -323,6 +323,21 @@ class AuditSeal(models.Model):
         return f"{self.pk} {self.source} {self.hash[:12]}"
 
 
+class AuditPending(models.Model):
+    """A statement's seal waiting for its transaction to commit, when it is linked into the
+    chain (org/auditseal.py) and removed. Empty outside an open transaction."""
+
+    source = models.CharField(max_length=100)
+    id_column = models.CharField(max_length=30)
+    columns = models.JSONField()
+    ranges = models.JSONField()
+    rows = models.PositiveIntegerField()
+    digest = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.rows} rows (pending)"
+
+
 class AuditArchive(models.Model):
     """One pruning of the audit trail past its retention (org/auditretention.py): the oldest seals
     and the audit rows they cover went to an archive file first. The last pruned seal's hash is

@@ -11,7 +11,8 @@ from django.db import ProgrammingError, connection, transaction
 from org import auditseal
 from org.models import AuditSeal, Unit
 
-pytestmark = pytest.mark.django_db
+# Seals are linked at commit; these tests look at them inside their own transaction.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seals_at_once")]
 
 
 def test_every_audited_change_is_sealed_and_the_chain_verifies(bureau):

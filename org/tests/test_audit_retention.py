@@ -26,7 +26,8 @@ from org.checks import audit_retention_check
 from org.models import AuditArchive, AuditSeal, SecurityEvent, SecurityEventKind, Unit
 from org.tasks import prune_audit
 
-pytestmark = pytest.mark.django_db
+# Seals are linked at commit; these tests look at them inside their own transaction.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seals_at_once")]
 
 UnitEvent = apps.get_model("org", "UnitEvent")
 
