@@ -75,11 +75,14 @@ def _texts() -> dict[str, str]:
     }
 
 
-def evaluate(*, scope: Scope, now: datetime, rules: list[Rule] | None = None, per_rule: bool = True) -> Outcome:
+def evaluate(
+    *, scope: Scope, now: datetime, rules: list[Rule] | None = None, per_rule: bool = True, created: bool = False
+) -> Outcome:
     """Evaluate the rules over the scope as of `now` and apply the result. Call inside a transaction.
 
     per_rule=True runs one INSERT per rule (timed, for the nightly run); False combines them into
-    one statement (the on-save check, where round trips dominate)."""
+    one statement (the on-save check, where round trips dominate). created=True: the records were
+    just written, so none has an alert to resolve yet."""
     rules = enabled_rules() if rules is None else rules
     rules = [
         r
@@ -124,7 +127,7 @@ def evaluate(*, scope: Scope, now: datetime, rules: list[Rule] | None = None, pe
         out.recoloured = _recolour(cursor, scope, now, rules, found)
         opened = _open_alerts(cursor, now, rules, found)
         out.alerts_opened = sum(count for _, _, count in opened)
-        out.alerts_resolved = _resolve_alerts(cursor, scope, now, rules)
+        out.alerts_resolved = 0 if created else _resolve_alerts(cursor, scope, now, rules)
         out.timings["apply"] = round(time.perf_counter() - started, 3)
         if per_rule:
             # The statistics of a bulk batch would stay with this connection's scratch table and
@@ -337,6 +340,7 @@ def evaluate_records(
     case_ids: list[int] | None = None,
     import_started_at: datetime | None = None,
     now: datetime | None = None,
+    created: bool = False,
 ) -> Outcome:
     """The on-save check: the saved records' rules, at once, in the caller's transaction."""
     scope = Scope(
@@ -345,8 +349,9 @@ def evaluate_records(
         case_ids=tuple(case_ids) if case_ids is not None else None,
         import_started_at=import_started_at,
     )
-    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
-        return evaluate(scope=scope, now=now or timezone.now(), per_rule=import_started_at is not None)
+    # No savepoint inside the save's transaction (two round trips a save): a failed check fails the save.
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic(savepoint=False):
+        return evaluate(scope=scope, now=now or timezone.now(), per_rule=import_started_at is not None, created=created)
 
 
 def compliance_run(

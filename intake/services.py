@@ -49,8 +49,14 @@ def check_content(data: dict[str, Any], *, user: User) -> None:
         raise ValidationError(errors)
 
 
-def _changed(incident: Incident) -> None:
-    incidents_changed.send(sender=Incident, incident_ids=[incident.pk], bureau_id=incident.bureau_id)
+def _changed(incident: Incident, *, created: bool = False) -> None:
+    incidents_changed.send(
+        sender=Incident,
+        incident_ids=[incident.pk],
+        bureau_id=incident.bureau_id,
+        decided=incident.is_decided,
+        created=created,
+    )
 
 
 def _next_number(*, unit: Unit, day: date) -> str:
@@ -105,7 +111,7 @@ def incident_log(*, by: User, unit: Unit, data: dict[str, Any], source: str = So
         **content,
     )
     _version_from(incident, number=1, by=by, reason="").save()
-    _changed(incident)
+    _changed(incident, created=True)
     return incident
 
 
@@ -155,8 +161,8 @@ def incident_decide(*, incident: Incident, by: User, disposition: str, reason: s
     )
     if updated != 1:
         raise Conflict(_("Someone decided this report meanwhile. Reload it to see the decision."))
+    incident.refresh_from_db()  # decided now: the listeners open its case
     _changed(incident)
-    incident.refresh_from_db()
     return incident
 
 
