@@ -414,3 +414,9 @@ def test_a_job_whose_loading_stopped_says_how_many_rows_were_saved(tmp_path, bur
     job.refresh_from_db()
     assert (job.status, job.rows_loaded) == (ImportStatus.FAILED, 7)
     assert "已保存 7 条" in job.message and "重新导入同一文件" in job.message
+    from django.test import Client
+
+    client = Client()
+    client.force_login(bureau.supervisor)
+    page = client.get(f"/intake/import/{job.pk}/").content.decode()
+    assert "导入中断" in page and "未导入任何数据" not in page  # 7 rows were saved
