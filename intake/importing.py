@@ -1,9 +1,9 @@
 """Bulk import of the 110 dispatch system's daily export (CSV or .xlsx, GBK or UTF-8).
 
 Rows are read and validated in Python with the same validators as the desk form, streamed
-into a temporary table with COPY, and loaded with a few set-based statements: numbering,
-the register rows and their first versions, all in one transaction. Re-importing a file
-adds nothing twice (unique on the dispatch system's id); invalid rows are listed back.
+batch by batch into a temporary table with COPY, and loaded with one set-based statement per
+batch: numbering, the register rows and their first versions. Re-importing a file adds
+nothing twice (unique on the dispatch system's id); invalid rows are listed back.
 
 Two passes over the file. Checking: it is read once for its structure (encoding, CSV quoting,
 a cut-off .xlsx, the header), so a damaged file is refused before anything reaches the

@@ -97,7 +97,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
             "again to load the rest: the rows already saved are skipped."
         ) % {"loaded": exc.loaded}
     except Exception:
-        # Nothing was loaded (one transaction); say so on the page and keep the trace in the log.
+        # Before any batch was committed (after one, import_incidents raises ImportInterrupted):
+        # nothing was loaded; say so on the page and keep the trace in the log.
         logger.exception("import %s failed", job_id)
         job.status, job.message = ImportStatus.FAILED, _("The import stopped on an internal error; nothing was loaded.")
     else:
