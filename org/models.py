@@ -296,18 +296,28 @@ class SecurityEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"
 
 
-class AuditSeal(models.Model):
-    """One link of the hash chain over the audit trail. A database trigger on every audit table
-    writes a link per statement, in the same transaction: which rows (id ranges), a digest of
-    their content, the previous link's hash and its own. `verify_audit` recomputes all of it."""
+class SealedStatement(models.Model):
+    """What one audited statement wrote, as the seal trigger records it: which rows (id ranges
+    of `source`), the columns sealed and a digest of their content (org/auditseal.py)."""
 
-    at = models.DateTimeField(default=timezone.now)
     source = models.CharField(max_length=100)
     id_column = models.CharField(max_length=30)
     columns = models.JSONField()
     ranges = models.JSONField()
     rows = models.PositiveIntegerField()
     digest = models.CharField(max_length=64)
+
+    class Meta:
+        abstract = True
+
+
+class AuditSeal(SealedStatement):
+    """One link of the hash chain over the audit trail. A database trigger on every audit table
+    records each statement's rows in the same transaction, and the link is added when that
+    transaction commits: the statement's digest, the previous link's hash and its own.
+    `verify_audit` recomputes all of it."""
+
+    at = models.DateTimeField(default=timezone.now)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
     # How the digest was computed (org/auditseal.py): 1 = md5 of each row's to_jsonb, sorted
@@ -323,16 +333,9 @@ class AuditSeal(models.Model):
         return f"{self.pk} {self.source} {self.hash[:12]}"
 
 
-class AuditPending(models.Model):
+class AuditPending(SealedStatement):
     """A statement's seal waiting for its transaction to commit, when it is linked into the
     chain (org/auditseal.py) and removed. Empty outside an open transaction."""
-
-    source = models.CharField(max_length=100)
-    id_column = models.CharField(max_length=30)
-    columns = models.JSONField()
-    ranges = models.JSONField()
-    rows = models.PositiveIntegerField()
-    digest = models.CharField(max_length=64)
 
     def __str__(self) -> str:
         return f"{self.source} {self.rows} rows (pending)"
