@@ -49,6 +49,18 @@ def _reference_data_after_flush(request, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English (LocaleMiddleware) leaves English active in the thread; each test
+    starts, and ends, in the site's language so none depends on the one before it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2 at full strength costs ~0.3 s a user; the tests are about scope, not hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -80,3 +80,11 @@ def test_english_switch(client, bureau):
     client.force_login(bureau.officer)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "My unit" in client.get("/").content.decode()
+
+
+def test_the_test_after_the_english_switch_starts_in_chinese(bureau):
+    # Labels read outside a request (the audit trail's field names) follow the thread's language.
+    from django.utils.translation import get_language, gettext
+
+    assert get_language() == "zh-hans"
+    assert gettext("Name") == "姓名"

@@ -39,3 +39,10 @@ def test_an_api_url_matching_no_route_answers_json_not_the_html_page(client, bur
     assert "detail" in answer.json()
     page = client.get("/no-such-page/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_missing_object_answers_in_chinese_without_naming_the_model(client, bureau):
+    client.force_login(bureau.supervisor)
+    answer = client.get("/api/v1/units/999999/")
+    assert answer.status_code == 404
+    assert answer.json() == {"detail": "未找到。"}
