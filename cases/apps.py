@@ -15,8 +15,10 @@ class CasesConfig(AppConfig):
         from cases.views import home_panel
         from intake.signals import incidents_changed
         from org import audit
-        from org.context_processors import register_home_panel, register_nav
+        from org.context_processors import register_home_page, register_home_panel, register_nav
         from org.demo import register_seeder
+        from org.models import Role
+        from org.selectors import units_for
 
         audit.register(Case, selectors.cases_for)
         audit.register(Step, selectors.steps_for)
@@ -25,6 +27,11 @@ class CasesConfig(AppConfig):
         register_nav(20, "cases:list", _("Cases"), "folder2-open")
         register_nav(21, "cases:queue", _("Alerts"), "exclamation-triangle", lambda user: can_review_alerts(user))
         register_home_panel(20, home_panel)
+        # A stationed legal officer's work is the queue of their assigned units' alerts.
+        # Without a unit assigned today the queue is empty: org's home page says why instead.
+        register_home_page(
+            Role.LEGAL_OFFICER, "cases:queue", lambda user: can_review_alerts(user) and units_for(user).exists()
+        )
         incidents_changed.connect(recolour_incidents, dispatch_uid="cases.recolour_incidents")
 
         from cases.services import reference_data_ensure

@@ -11,8 +11,9 @@ class IntakeConfig(AppConfig):
         from intake.demo import seed_incidents
         from intake.models import Incident
         from intake.permissions import can_import, can_log
+        from intake.views import home_panel
         from org import audit
-        from org.context_processors import register_nav
+        from org.context_processors import register_home_panel, register_nav
         from org.demo import register_seeder
         from org.models import Role
 
@@ -22,3 +23,4 @@ class IntakeConfig(AppConfig):
         register_nav(11, "intake:create", _("Log a report"), "plus-circle", can_log)
         register_nav(12, "intake:approvals", _("Approvals"), "check2-square", (Role.UNIT_LEADER,))
         register_nav(13, "intake:import", _("Import"), "upload", can_import)
+        register_home_panel(10, home_panel)

@@ -6,9 +6,10 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from intake.models import ExtensionRequest, ImportJob, Incident, IncidentVersion, RequestStatus
+from intake.models import Colour, Disposition, ExtensionRequest, ImportJob, Incident, IncidentVersion, RequestStatus
 from org.models import User
 from org.scope import scoped
 
@@ -32,6 +33,21 @@ LIST_FIELDS = (
 
 def incidents_for(user: User) -> QuerySet[Incident]:
     return scoped(Incident.objects.all(), user)
+
+
+def unit_home_summary(user: User, *, recent: int = 10) -> dict:
+    """The officer's and unit leader's home: today's counts of their unit and its latest reports.
+    One aggregate over today's rows (incident_unit_time_idx) and one keyset-ordered slice."""
+    incidents = incidents_for(user)
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), datetime.min.time()))
+    today = incidents.filter(received_at__gte=midnight).aggregate(
+        received=Count("id"),
+        pending=Count("id", filter=Q(disposition=Disposition.PENDING)),
+        red=Count("id", filter=Q(colour=Colour.RED)),
+    )
+    pending = incidents.filter(disposition=Disposition.PENDING).count()
+    rows = list(incidents.order_by("-received_at", "-id").values(*LIST_FIELDS)[:recent])
+    return {"today": today, "pending": pending, "rows": rows}
 
 
 def incident_detail(*, user: User, pk: int) -> Incident:

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,10 +20,19 @@ from intake.models import Incident
 from intake.permissions import can_approve, can_decide, can_import, can_log
 from org.errors import Conflict
 from org.masking import mask_id_card, mask_phone
-from org.models import SecurityEventKind
+from org.models import Role, SecurityEventKind
 from org.security import record, record_export
 
 MASKED = {"reporter_id_number": mask_id_card, "reporter_phone": mask_phone}
+
+
+def home_panel(request) -> str:
+    """My unit's reports for the home page of officers and unit leaders (registered in apps.py)."""
+    user = request.user
+    if not user.is_authenticated or user.role not in (Role.OFFICER, Role.UNIT_LEADER):
+        return ""
+    context = selectors.unit_home_summary(user) | {"can_log": can_log(user)}
+    return render_to_string("intake/_home_panel.html", context, request=request)
 
 
 def _incident_or_404(user, pk: int) -> Incident:

@@ -62,6 +62,23 @@ def register_home_panel(order: int, render: Callable) -> None:
         HOME_PANELS.sort(key=lambda item: item[0])
 
 
+# The page a role lands on when it opens the portal, where that page belongs to another app
+# (legal officer: the review queue; leadership: the dashboard). Roles without one get org's
+# home page with the panels above.
+HOME_PAGES: dict[str, tuple[str, Callable | None]] = {}
+
+
+def register_home_page(role: str, url_name: str, allowed: Callable | None = None) -> None:
+    HOME_PAGES[role] = (url_name, allowed)
+
+
+def home_page_url(user) -> str | None:
+    entry = HOME_PAGES.get(user.role)
+    if entry is None or (entry[1] is not None and not entry[1](user)):
+        return None
+    return reverse(entry[0])
+
+
 def home_panels(request) -> list[str]:
     return [html for _order, render in HOME_PANELS if (html := render(request))]
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from org import audit, notifications
-from org.context_processors import home_panels
+from org.context_processors import home_page_url, home_panels
 from org.models import Role
 from org.selectors import assignments_for, officers_for, units_for
 
@@ -21,6 +21,8 @@ HISTORY_ROLES = (Role.SUPERVISOR, Role.LEGAL_OFFICER, Role.ADMIN, Role.LEADERSHI
 @login_required
 def home(request):
     user = request.user
+    if target := home_page_url(user):
+        return redirect(target)
     units = units_for(user)
     context = {
         "role_label": user.get_role_display(),

@@ -232,7 +232,8 @@ def xlsx(expect: Mapping[str, Expect], what: str, query: str = "format=xlsx") ->
 
 MATRIX: dict[str, Route] = {
     # --- Site: login, two factors, password, health, the admin site's door ---
-    "home": page(GET(EVERYONE)),
+    # The legal officer lands on the review queue, leadership on the dashboard.
+    "home": page(GET(answers(200, legal_officer=Redirect("/cases/alerts/"), leadership=Redirect("/reports/")))),
     # A signed-in user is sent on to the home page.
     "login": public(GET(answers(302, anonymous=200))),
     "logout": public(POST(answers(LOGGED_OUT, anonymous=LOGGED_OUT))),
