@@ -77,3 +77,26 @@ def test_history_page_shows_the_change(client, bureau):
     client.force_login(bureau.supervisor)
     page = client.get(f"/org/history/org.unit/{bureau.station_a.pk}/").content.decode()
     assert "新名字派出所" in page and "城关派出所" in page
+
+
+def test_history_page_shows_values_as_a_person_reads_them(client, bureau):
+    from intake.models import Category, Channel
+    from intake.tests.factories import VALID_ID, at, log_report
+
+    # given a report logged at the desk (choices, a flag, officers, times and encrypted identifiers)
+    incident = log_report(bureau.officer, received_at=at(2026, 3, 10, 7, 5), channel=Channel.WALK_IN)
+    client.force_login(bureau.supervisor)
+    # when the supervisor opens its history
+    page = client.get(f"/org/history/intake.incident/{incident.pk}/")
+    html = page.content.decode()
+    created = {field: after for field, _before, after in page.context["entries"][0].changes}
+    # then codes read as labels, flags as 是/否, people by name and police number, times local
+    assert created["报警方式"] == str(Channel.WALK_IN.label) and created["警情类别"] == str(Category.CRIMINAL.label)
+    assert created["匿名报警"] == "否"
+    assert created["登记人"] == str(bureau.officer) and created["单位"] == "城关派出所"
+    assert created["报警时间"] == "2026-03-10 07:05:00"
+    # and personal identifiers are masked, never ciphertext, and the lookup hash is not shown
+    assert created["报警人身份证号"] == "1101**********002X" and created["联系电话"] == "138****5678"
+    assert "k1$" not in html and incident.reporter_id_hash not in html
+    assert VALID_ID not in html and "13812345678" not in html
+    assert "身份证号检索摘要" not in html
