@@ -55,12 +55,12 @@ def current_code(user, *, confirmed: bool) -> str:
 
 def log_in(page, user, password: str) -> None:
     """Log in through the form with the keyboard (and the second factor where the role has
-    one, setting the authenticator up on first use), then wait for the home page."""
+    one, setting the authenticator up on first use), then wait for the role's first page."""
     page.goto("/login/")
     page.get_by_label("警号").fill(user.police_number)
     page.get_by_label("密码").fill(password)
     page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: urlparse(url).path in ("/", "/login/otp/", "/login/otp/setup/"))
+    page.wait_for_url(lambda url: urlparse(url).path != "/login/")
     path = urlparse(page.url).path
     if path == "/login/otp/setup/":
         page.get_by_label("验证码").fill(current_code(user, confirmed=False))
@@ -70,4 +70,5 @@ def log_in(page, user, password: str) -> None:
     elif path == "/login/otp/":
         page.get_by_label("验证码").fill(current_code(user, confirmed=True))
         page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: urlparse(url).path == "/")
+    # the home page, or the page the role lands on (the legal officer's queue, the dashboard)
+    page.wait_for_url(lambda url: not urlparse(url).path.startswith("/login/"))

@@ -19,6 +19,7 @@ def test_officer_logs_in_lands_home_in_chinese_and_logs_out(page, bureau):
     log_in(page, bureau.officer, PASSWORD)
     assert page.get_by_test_id("home-title").inner_text().strip() == "我的单位"
     assert "甲民警" in page.get_by_test_id("current-user").inner_text()
+    page.get_by_test_id("current-user").click()
     page.get_by_role("button", name="退出登录").click()
     page.wait_for_url(lambda url: urlparse(url).path == "/login/")
     page.goto("/")
