@@ -13,6 +13,7 @@ from django.db import connection
 from cases.compliance import compliance_run
 from cases.models import Step
 from cases.services import reference_data_ensure
+from org import audit
 from org.demo import DemoContext, person_name
 from org.models import Role, UnitKind, User
 
@@ -193,6 +194,7 @@ def seed_cases(ctx: DemoContext) -> None:
             ]
         )
     with connection.cursor() as cursor:
+        audit.attach_context(cursor)  # the audit trail names the seeding command
         with cursor.copy(f"COPY cases_case ({', '.join(CASE_COLUMNS)}) FROM STDIN") as copy:
             for row in cases:
                 copy.write_row(row)

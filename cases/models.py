@@ -25,6 +25,7 @@ class DayKind(models.TextChoices):
     MAKEUP = "makeup", _("Make-up working day")
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class CalendarDay(models.Model):
     """One calendar day and whether it is worked. Every day of each covered year has a row, so
     "first working day on or after" and "the n-th working day after" are index lookups in SQL."""
@@ -82,6 +83,8 @@ class Severity(models.IntegerChoices):
     LOW = 3, _("Low")
 
 
+# The rules' parameters (periods, thresholds, enabled) decide what turns red: who changed them matters.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Rule(models.Model):
     """A control rule (管控细项). Its evaluation is SQL in cases/rules.py keyed by code; what it
     checks against (periods, lists, thresholds) lives here, editable by administrators."""

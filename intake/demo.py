@@ -14,6 +14,7 @@ from django.db import connection
 
 from intake.models import Category, Channel, Disposition, Incident, Source
 from intake.validators import id_card_check_digit
+from org import audit
 from org.crypto import encrypt, lookup_hash
 from org.demo import DemoContext, person_name
 from org.models import Role, Unit, UnitKind, User
@@ -244,6 +245,7 @@ def seed_incidents(ctx: DemoContext) -> None:
         if row[complex_i] is False and row[disposition_i] == Disposition.PENDING and rng.random() < 0.02:
             row[complex_i] = True  # a few complex matters with an extended review period
     with connection.cursor() as cursor:
+        audit.attach_context(cursor)  # the audit trail names the seeding command
         with cursor.copy(f"COPY intake_incident ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             for i, row in enumerate(rows):
                 copy.write_row(row)

@@ -358,6 +358,7 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class ImportJob(models.Model):
     """One upload of a dispatch export: what it loaded, skipped and refused."""
 
@@ -387,6 +388,9 @@ class ImportJob(models.Model):
 
 
 class ImportRowError(models.Model):
+    # The job's bureau, so this table too can be distributed on the bureau (DESIGN §6); rows are
+    # read through their job (import_error_row_idx), never by bureau alone.
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, verbose_name=_("bureau"), db_index=False)
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
     row_number = models.PositiveIntegerField(_("row"))
     dispatch_id = models.CharField(_("dispatch incident id"), max_length=200, blank=True)

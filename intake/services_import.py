@@ -103,7 +103,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
         job.status, job.message = ImportStatus.FAILED, _("The import stopped on an internal error; nothing was loaded.")
     else:
         ImportRowError.objects.bulk_create(
-            (ImportRowError(job=job, row_number=row, dispatch_id=dispatch_id, reason=reason))
+            (ImportRowError(bureau_id=job.bureau_id, job=job, row_number=row, dispatch_id=dispatch_id, reason=reason))
             for row, dispatch_id, reason in result.errors
         )
         job.status = ImportStatus.DONE

@@ -28,6 +28,14 @@ def register(model: type[models.Model], selector: Callable[[User], QuerySet]) ->
     _registry[model._meta.label_lower] = selector
 
 
+def attach_context(cursor) -> None:
+    """Before a COPY: COPY does not pass through Django's execute wrappers, where pghistory sets
+    the current context (user, task, command) for the transaction, so the audit rows of the
+    loaded records would name no one. Any statement other than a SELECT through Django's cursor
+    sets it (transaction-local); this one changes nothing else. Call it inside the transaction."""
+    cursor.execute("SET LOCAL portal.bulk_load = 'on'")
+
+
 def selector_for(label: str) -> Callable[[User], QuerySet] | None:
     return _registry.get(label.lower())
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from org.versioning import version_field
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Bureau(models.Model):
     """A county-level public-security bureau: the tenant key of every domain table."""
 

@@ -194,7 +194,9 @@ def build_world(media_root: Path) -> World:
                 bureau=bureau, file_name="dispatch.csv", stored_path="", size=10, created_by=supervisor
             ),
         )
-        ImportRowError.objects.create(job=job, row_number=2, dispatch_id="JJ-1", reason="身份证号校验位错误")
+        ImportRowError.objects.create(
+            bureau=bureau, job=job, row_number=2, dispatch_id="JJ-1", reason="身份证号校验位错误"
+        )
         put(
             "committee",
             scope,

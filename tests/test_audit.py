@@ -100,3 +100,33 @@ def test_history_page_shows_values_as_a_person_reads_them(client, bureau):
     assert "k1$" not in html and incident.reporter_id_hash not in html
     assert VALID_ID not in html and "13812345678" not in html
     assert "身份证号检索摘要" not in html
+
+
+def test_editable_settings_are_audited(bureau):
+    from pghistory.models import Events
+
+    from cases.models import CalendarDay, Rule
+    from intake.models import ImportJob
+    from org import reference
+    from org.models import Bureau
+
+    reference.ensure_all()  # the rules and the calendar (a transactional test before may have flushed them)
+    rule = Rule.objects.order_by("code").first()
+    day = CalendarDay.objects.order_by("day").first()
+    # when an administrator changes a rule's threshold, the bureau's name, a calendar day and an import
+    with pghistory.context(user=bureau.admin.pk):
+        Rule.objects.filter(pk=rule.pk).update(enabled=not rule.enabled)
+        Bureau.objects.filter(pk=bureau.station_a.bureau_id).update(name="甲县公安局（新）")
+        CalendarDay.objects.filter(pk=day.pk).update(name="调休")
+        job = ImportJob.objects.create(bureau_id=bureau.station_a.bureau_id, file_name="a.csv", stored_path="", size=1)
+        ImportJob.objects.filter(pk=job.pk).update(status="done")
+    # then each change is in the trail, with who made it
+    for model, pk in (
+        ("cases.Rule", rule.pk),
+        ("org.Bureau", bureau.station_a.bureau_id),
+        ("cases.CalendarDay", day.pk),
+        ("intake.ImportJob", job.pk),
+    ):
+        updates = Events.objects.filter(pgh_obj_model=model, pgh_obj_id=str(pk), pgh_label="update")
+        assert updates.count() == 1, model
+        assert updates.get().pgh_context["user"] == bureau.admin.pk

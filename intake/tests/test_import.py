@@ -246,6 +246,8 @@ def test_import_job_records_counts_and_refused_rows(tmp_path, bureau, settings, 
     assert (job.status, job.rows_total, job.rows_loaded, job.rows_invalid) == (ImportStatus.DONE, 2, 1, 1)
     errors = client.get(f"/intake/import/{job.pk}/errors.csv").content.decode("utf-8-sig")
     assert "abc" in errors and "3," in errors
+    # each refused row carries its bureau, like every domain row (DESIGN §6)
+    assert list(job.row_errors.values_list("bureau_id", flat=True)) == [job.bureau_id]
     # running the same job again does nothing (a job runs once)
     import_job_run(job_id=job.pk)
     assert Incident.objects.count() == 1
