@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # A dummy, long, non-default key: `check --deploy` must judge the production settings, not the key.
 DEPLOY_CHECK_ENV := DJANGO_SETTINGS_MODULE=config.settings DJANGO_SECRET_KEY=deploy-check-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ PORTAL_PII_KEYS=k1:ZGVwbG95LWNoZWNrLW9ubHktMDEyMzQ1Njc4OWFiY2Q PORTAL_PII_HASH_KEY=ZGVwbG95LWNoZWNrLW9ubHktMDEyMzQ1Njc4OWFiY2Q
 
-.PHONY: run test bench venv locale lint format
+.PHONY: run test bench venv locale lint format stop-db
 
 $(STAMP): requirements.txt requirements-dev.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || { PYTHON=$(PYTHON) scripts/ensure_venv.sh && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements-dev.txt
 	rm -f $(VENV)/.installed-*
@@ -38,6 +38,13 @@ test: venv locale
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEPLOY_CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/pytest
+
+# The embedded PostgreSQL (no DATABASE_URL) outlives `make run` so the next start reuses it at once;
+# SIGINT is PostgreSQL's fast shutdown (pg_ctl refuses to run as root).
+stop-db:
+	@if [ -f var/pgdata/postmaster.pid ]; then \
+	  kill -INT "$$(head -1 var/pgdata/postmaster.pid)" && echo "embedded PostgreSQL stopping (fast shutdown)"; \
+	else echo "the embedded PostgreSQL is not running"; fi
 
 SCALE ?= 1
 bench: venv locale

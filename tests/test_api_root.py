@@ -46,3 +46,21 @@ def test_a_missing_object_answers_in_chinese_without_naming_the_model(client, bu
     answer = client.get("/api/v1/units/999999/")
     assert answer.status_code == 404
     assert answer.json() == {"detail": "未找到。"}
+
+
+def test_every_address_the_readme_names_exists():
+    import re
+    from pathlib import Path
+
+    from django.urls import Resolver404, resolve
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    named = set(re.findall(r"`(?:(?:GET|POST|PUT|PATCH|DELETE) )?(/[^`\s<>]*)`", readme))
+    named = {path for path in named if not path.startswith("/usr/") and "<" not in path}
+    missing = []
+    for path in sorted(named):
+        try:
+            resolve(path)
+        except Resolver404:
+            missing.append(path)
+    assert named and not missing
