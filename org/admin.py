@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from org.models import Bureau, LegalOfficerAssignment, Unit, User
 from org.versioned_admin import VersionedAdmin, VersionedModelForm
 
+admin.site.site_header = _("Law-enforcement supervision portal: administration")
+admin.site.site_title = _("Portal administration")
+admin.site.index_title = _("Administration")
+
 
 @admin.register(Bureau)
 class BureauAdmin(VersionedAdmin):

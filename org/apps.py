@@ -24,6 +24,7 @@ class OrgConfig(AppConfig):
 
         from org import security
 
+        _name_third_party_apps()
         user_locked_out.connect(security.locked_out, dispatch_uid="org-security-lockout")
         post_migrate.connect(_install_audit_seal, sender=self, dispatch_uid="org-audit-seal")
 
@@ -35,3 +36,19 @@ def _install_audit_seal(sender, using="default", **kwargs) -> None:
     from org import auditseal
 
     auditseal.install(connections[using])
+
+
+def _name_third_party_apps() -> None:
+    """The admin index lists apps by their verbose name; the libraries' own are English codes
+    (AXES, OTP_TOTP, PGHISTORY). An app's name is not part of any migration, so setting it is safe."""
+    from django.apps import apps
+
+    names = {
+        "axes": _("Login lockout"),
+        "otp_totp": _("Authenticator apps (two-factor)"),
+        "otp_static": _("Recovery codes (two-factor)"),
+        "pghistory": _("Audit trail"),
+    }
+    for label, name in names.items():
+        if label in apps.app_configs:
+            apps.app_configs[label].verbose_name = name

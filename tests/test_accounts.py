@@ -88,3 +88,12 @@ def test_the_test_after_the_english_switch_starts_in_chinese(bureau):
 
     assert get_language() == "zh-hans"
     assert gettext("Name") == "姓名"
+
+
+def test_admin_index_names_every_section_in_chinese(client, bureau):
+    client.force_login(bureau.admin)
+    html = client.get("/admin/").content.decode()
+    assert "执法监督平台 · 系统管理" in html and "Django" not in html
+    for english in ("Axes", "AXES", "Access attempts", "Access logs", "Pghistory", "Otp_Totp"):
+        assert english not in html, english
+    assert "登录锁定" in html and "审计日志" in html
