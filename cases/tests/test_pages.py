@@ -80,14 +80,14 @@ def test_a_legal_officer_cannot_review_an_alert_outside_their_units(client, bure
 
 def test_the_inbox_shows_the_unread_count_and_marks_read(client, bureau, alerts):
     client.force_login(bureau.legal_officer)
-    home = client.get("/").content.decode()
+    home = client.get("/", follow=True).content.decode()
     assert 'data-testid="unread-count">1<' in home
     note = Notification.objects.get(recipient=bureau.legal_officer)
     inbox = client.get("/org/inbox/").content.decode()
     assert note.title in inbox
     response = client.post(f"/org/inbox/{note.pk}/read/", {"follow": "1"})
     assert response.status_code == 302 and response["Location"] == "/cases/alerts/"
-    assert 'data-testid="unread-count"' not in client.get("/").content.decode()
+    assert 'data-testid="unread-count"' not in client.get("/", follow=True).content.decode()
 
 
 def test_nobody_reads_another_officers_inbox(client, bureau):
