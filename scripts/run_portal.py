@@ -11,6 +11,7 @@ import base64
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -20,6 +21,21 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 LOGS = VAR / "log"
 BIN = Path(sys.executable).parent
+
+
+def web_listening(host: str, port: int, web: subprocess.Popen, *, timeout: float = 60.0) -> bool:
+    """True once the web server accepts connections; False if it exits first (e.g. the port is
+    taken) or does not answer in time. The banner is printed only after this says True."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if web.poll() is not None:
+            return False
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
 
 
 def main() -> int:
@@ -84,7 +100,10 @@ def main() -> int:
         log = open(LOGS / f"{name}.log", "a")
         procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         print(f"  {name:<7} pid {procs[name].pid:<7} log: {LOGS / (name + '.log')}", flush=True)
-    print(f"\n执法监督平台已启动 / portal running: http://{host}:{port}  (Ctrl-C 停止 / to stop)\n", flush=True)
+    if web_listening(host, int(port), procs["web"]):
+        print(f"\n执法监督平台已启动 / portal running: http://{host}:{port}  (Ctrl-C 停止 / to stop)\n", flush=True)
+    elif procs["web"].poll() is None:
+        print(f"web does not answer on {host}:{port} yet; see {LOGS / 'web.log'}", flush=True)
 
     stopping = False
 

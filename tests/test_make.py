@@ -54,3 +54,36 @@ def test_without_root_or_sudo_one_line_says_what_to_run(tmp_path):
 def test_the_makefile_checks_before_creating_the_venv():
     makefile = (SCRIPT.parent.parent / "Makefile").read_text()
     assert "scripts/ensure_venv.sh && $(PYTHON) -m venv $(VENV)" in makefile
+
+
+def _run_portal():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("run_portal", SCRIPT.parent / "run_portal.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_make_run_announces_the_portal_only_once_the_web_server_listens():
+    import socket
+    import sys
+
+    web_listening = _run_portal().web_listening
+    # a web server that died at start (its port taken): no "portal running"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free_port = probe.getsockname()[1]
+    assert web_listening("127.0.0.1", free_port, dead, timeout=5) is False
+    # one that listens
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        with socket.socket() as server:
+            server.bind(("127.0.0.1", 0))
+            server.listen()
+            assert web_listening("127.0.0.1", server.getsockname()[1], alive, timeout=5) is True
+    finally:
+        alive.kill()
+        alive.wait()
