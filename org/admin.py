@@ -10,6 +10,28 @@ admin.site.site_header = _("Law-enforcement supervision portal: administration")
 admin.site.site_title = _("Portal administration")
 admin.site.index_title = _("Administration")
 
+# The libraries' models whose names are plain English strings (not translatable, and a changed
+# verbose_name would need a migration in the library): named in the index and sidebar here.
+_LIBRARY_MODEL_NAMES = {
+    ("otp_totp", "totpdevice"): _("Authenticator app devices"),
+    ("otp_static", "staticdevice"): _("Recovery code sets"),
+    ("pghistory", "events"): _("Audit events"),
+}
+_library_app_list = admin.site.get_app_list
+
+
+def _app_list_named(request, app_label=None):
+    app_list = _library_app_list(request, app_label)
+    for app in app_list:
+        for model in app["models"]:
+            name = _LIBRARY_MODEL_NAMES.get((app["app_label"], model["object_name"].lower()))
+            if name is not None:
+                model["name"] = name
+    return app_list
+
+
+admin.site.get_app_list = _app_list_named
+
 
 @admin.register(Bureau)
 class BureauAdmin(VersionedAdmin):

@@ -36,7 +36,7 @@ def test_five_failures_lock_the_account_even_with_the_right_password(client, bur
         login(client, bureau.officer.police_number, "wrong", ip=f"10.0.1.{attempt}")
     response = login(client, bureau.officer.police_number, PASSWORD, ip="10.0.9.9")
     assert response.status_code == 429
-    assert "账号已锁定" in response.content.decode()
+    assert "登录已锁定" in response.content.decode()
     # another account is not affected
     assert login(client, bureau.leader.police_number, PASSWORD, ip="10.0.9.9").status_code == 302
 
@@ -44,7 +44,10 @@ def test_five_failures_lock_the_account_even_with_the_right_password(client, bur
 def test_five_failures_from_one_address_lock_that_address(client, bureau):
     for n in range(5):
         login(client, f"99999{n}", "wrong", ip="10.0.2.2")
-    assert login(client, bureau.officer.police_number, PASSWORD, ip="10.0.2.2").status_code == 429
+    locked = login(client, bureau.officer.police_number, PASSWORD, ip="10.0.2.2")
+    assert locked.status_code == 429
+    # the officer's account is not what is locked: the page does not say it is
+    assert "该账号或本机" in locked.content.decode() and "账号已锁定" not in locked.content.decode()
     assert login(client, bureau.officer.police_number, PASSWORD, ip="10.0.2.3").status_code == 302
 
 
@@ -94,6 +97,8 @@ def test_admin_index_names_every_section_in_chinese(client, bureau):
     client.force_login(bureau.admin)
     html = client.get("/admin/").content.decode()
     assert "执法监督平台 · 系统管理" in html and "Django" not in html
-    for english in ("Axes", "AXES", "Access attempts", "Access logs", "Pghistory", "Otp_Totp"):
+    english_names = ("Axes", "AXES", "Access attempts", "Access logs", "Pghistory", "Otp_Totp")
+    english_names += ("TOTP devices", "Static devices", "Events")
+    for english in english_names:
         assert english not in html, english
     assert "登录锁定" in html and "审计日志" in html
