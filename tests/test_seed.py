@@ -124,3 +124,43 @@ def test_seeded_records_name_the_seeding_command_in_their_history():
     for record in (Incident.objects.order_by("pk").first(), Case.objects.order_by("pk").first()):
         created = history(record)[0]
         assert (created.label, created.actor) == ("insert", "seed_demo")
+
+
+def test_each_stage_closes_its_progress_bars_before_the_next_stage(monkeypatch):
+    from tqdm import tqdm
+
+    from org.management.commands import seed_demo
+
+    events: list[tuple[str, str]] = []
+
+    class Recording(tqdm):
+        def __init__(self, *args, **kwargs):
+            events.append(("open", kwargs["desc"]))
+            super().__init__(*args, **kwargs)
+
+        def close(self):
+            if not self.disable:
+                events.append(("close", self.desc))
+            super().close()
+
+    monkeypatch.setattr(seed_demo, "tqdm", Recording)
+
+    class Stages:
+        def write(self, text: str) -> None:
+            if text.startswith("seeded "):
+                events.append(("stage", text.strip()))
+
+        def flush(self) -> None:
+            pass
+
+    call_command("seed_demo", "--seed", "1", "--year", "2024", "--incidents", "50", stdout=Stages())
+    # when a stage ends, its bars are closed: none lingers at 0 % while the next stages run
+    open_bars: set[str] = set()
+    for kind, label in events:
+        if kind == "open":
+            open_bars.add(label)
+        elif kind == "close":
+            open_bars.discard(label)
+        else:
+            assert not open_bars, (label, open_bars)
+    assert any(kind == "open" for kind, _ in events)

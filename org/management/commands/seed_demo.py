@@ -41,7 +41,7 @@ class Command(BaseCommand):
 
         def progress(label: str, done: int, total: int) -> None:
             bar = bars.get(label)
-            if bar is None:
+            if bar is None or bar.disable:  # tqdm marks a closed bar disabled
                 bar = bars[label] = tqdm(total=total, desc=label, unit="rows", file=self.stderr._out)
             bar.update(done - bar.n)
 
@@ -51,6 +51,10 @@ class Command(BaseCommand):
             for _order, name, seeder in seeders():
                 with transaction.atomic():
                     seeder(ctx)
+                # A finished stage's bars stop here: left open they showed 0 % and a rate that
+                # kept falling while the later stages ran.
+                for bar in bars.values():
+                    bar.close()
                 self.stdout.write(f"seeded {name}")
         # Fresh statistics for every table just filled, so the first requests are planned on the
         # real sizes instead of waiting for autovacuum (a one-row check planned as a scan of all).
