@@ -65,6 +65,16 @@ class IncidentForm(forms.ModelForm):
             self.initial.setdefault("receiving_officer", user.pk)
         self.fields["channel"].widget.attrs["autofocus"] = True
 
+    def add_error(self, field, error):
+        """Re-shown with errors, the form puts the cursor in the first field to correct (it went
+        back to the first field of the form, making a keyboard user Tab through the valid ones)."""
+        super().add_error(field, error)
+        first = next((name for name in self.fields if name in self._errors), None)
+        if first is not None and not isinstance(self.fields[first].widget, forms.HiddenInput):
+            for each in self.fields.values():
+                each.widget.attrs.pop("autofocus", None)
+            self.fields[first].widget.attrs["autofocus"] = True
+
     def clean_reporter_id_number(self):
         return (self.cleaned_data.get("reporter_id_number") or "").strip().upper()
 

@@ -120,3 +120,20 @@ def test_lists_and_exports_never_carry_the_full_identifiers(client, bureau):
     sheet = load_workbook(io.BytesIO(export)).active
     cells = {str(c) for row in sheet.values for c in row}
     assert "11010519491231002X" not in cells and "13812345678" not in cells
+
+
+def test_a_form_reshown_with_errors_puts_the_cursor_in_the_first_field_to_correct(client, bureau):
+    from intake.tests.factories import report_data
+
+    data = report_data(reporter_id_number="110105194912310021", receiving_officer="", amount="")
+    data["received_at"] = timezone.localtime(data["received_at"]).strftime("%Y-%m-%d %H:%M")
+    data["unit"] = bureau.station_a.pk
+    client.force_login(bureau.officer)
+    page = client.post("/intake/new/", data)
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert list(form.errors) == ["reporter_id_number"]
+    html = page.content.decode()
+    [tag] = [t for t in html.split("<") if 'name="reporter_id_number"' in t]
+    assert "autofocus" in tag
+    assert html.count("autofocus") == 1
