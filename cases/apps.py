@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from cases import selectors
         from cases.demo import seed_cases
-        from cases.models import Alert, Case, Step
+        from cases.models import Alert, Case, Rule, Step
         from cases.permissions import can_review_alerts
         from cases.signals import recolour_incidents
         from cases.views import home_panel
@@ -23,6 +23,7 @@ class CasesConfig(AppConfig):
         audit.register(Case, selectors.cases_for)
         audit.register(Step, selectors.steps_for)
         audit.register(Alert, selectors.alerts_for)
+        audit.register(Rule, selectors.rules_for)
         register_seeder(30, "cases", seed_cases)
         register_nav(20, "cases:list", _("Cases"), "folder2-open")
         register_nav(21, "cases:queue", _("Alerts"), "exclamation-triangle", lambda user: can_review_alerts(user))

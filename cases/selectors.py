@@ -77,3 +77,9 @@ def runs_for(user: User) -> QuerySet[ComplianceRun]:
 
 def rules() -> QuerySet[Rule]:
     return Rule.objects.order_by("code")
+
+
+def rules_for(user: User) -> QuerySet[Rule]:
+    """The control rules are the bureau-wide reference every reviewer reads: all of them (the
+    history page admits only the roles that supervise)."""
+    return rules()

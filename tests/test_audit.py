@@ -130,3 +130,21 @@ def test_editable_settings_are_audited(bureau):
         updates = Events.objects.filter(pgh_obj_model=model, pgh_obj_id=str(pk), pgh_label="update")
         assert updates.count() == 1, model
         assert updates.get().pgh_context["user"] == bureau.admin.pk
+
+
+def test_a_rules_history_is_on_the_history_page_for_supervisors(client, bureau):
+    from cases.models import Rule
+    from org import reference
+
+    reference.ensure_all()
+    rule = Rule.objects.order_by("code").first()
+    with pghistory.context(user=bureau.admin.pk):
+        Rule.objects.filter(pk=rule.pk).update(enabled=False)
+    client.force_login(bureau.supervisor)
+    assert f"/org/history/cases.rule/{rule.pk}/" in client.get("/cases/runs/").content.decode()
+    page = client.get(f"/org/history/cases.rule/{rule.pk}/")
+    assert page.status_code == 200
+    change = page.context["entries"][-1]
+    assert change.actor == str(bureau.admin) and ("启用", "是", "否") in change.changes
+    client.force_login(bureau.officer)
+    assert client.get(f"/org/history/cases.rule/{rule.pk}/").status_code == 403
