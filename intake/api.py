@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import fields as serializers_fields
@@ -115,12 +116,12 @@ def list_row(row: dict) -> dict:
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List incidents in scope",
+        summary=gettext_lazy("List incidents in scope"),
         parameters=[OpenApiParameter("q", OpenApiTypes.STR)],
         responses=IncidentListSerializer(many=True),
     ),
-    retrieve=extend_schema(summary="One incident"),
-    create=extend_schema(summary="Log a report", examples=[CREATE_EXAMPLE]),
+    retrieve=extend_schema(summary=gettext_lazy("One incident")),
+    create=extend_schema(summary=gettext_lazy("Log a report"), examples=[CREATE_EXAMPLE]),
 )
 class IncidentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
@@ -153,7 +154,7 @@ class IncidentViewSet(
         return Response(serializer.data, status=201)
 
     @extend_schema(
-        summary="Correct a report (a new version)",
+        summary=gettext_lazy("Correct a report (a new version)"),
         request=CorrectionSerializer,
         responses={200: IncidentSerializer, 409: OpenApiTypes.OBJECT},
         examples=[
@@ -180,7 +181,8 @@ class IncidentViewSet(
         return Response(IncidentSerializer(incident, context=self.get_serializer_context()).data)
 
     @extend_schema(
-        summary="The reporter's identity in full (recorded as a security event)", responses=ReporterSerializer
+        summary=gettext_lazy("The reporter's identity in full (recorded as a security event)"),
+        responses=ReporterSerializer,
     )
     @action(detail=True, methods=["get"])
     def reporter(self, request, pk=None, version=None):
@@ -188,14 +190,14 @@ class IncidentViewSet(
         record(request, SecurityEventKind.REVEAL, record=f"intake.incident:{incident.pk}")
         return Response(ReporterSerializer(incident).data)
 
-    @extend_schema(summary="Every version of a report", responses=VersionSerializer(many=True))
+    @extend_schema(summary=gettext_lazy("Every version of a report"), responses=VersionSerializer(many=True))
     @action(detail=True, methods=["get"])
     def versions(self, request, pk=None, version=None):
         incident = self.get_object()
         return Response(VersionSerializer(selectors.incident_versions(incident), many=True).data)
 
     @extend_schema(
-        summary="Decide a report (受案 / 立案 / 不予立案 …)",
+        summary=gettext_lazy("Decide a report (受案 / 立案 / 不予立案 …)"),
         request=DecisionSerializer,
         responses={200: IncidentSerializer, 409: OpenApiTypes.OBJECT},
         examples=[OpenApiExample("立案", request_only=True, value={"disposition": "filed"})],
@@ -209,7 +211,7 @@ class IncidentViewSet(
         return Response(IncidentSerializer(incident, context=self.get_serializer_context()).data)
 
     @extend_schema(
-        summary="Ask the unit leader for a longer review period",
+        summary=gettext_lazy("Ask the unit leader for a longer review period"),
         request=ExtensionRequestSerializer,
         responses={201: ExtensionRequestSerializer},
     )
@@ -228,7 +230,8 @@ class IncidentViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Extension requests in scope"), retrieve=extend_schema(summary="One request")
+    list=extend_schema(summary=gettext_lazy("Extension requests in scope")),
+    retrieve=extend_schema(summary=gettext_lazy("One request")),
 )
 class ExtensionRequestViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ExtensionRequestSerializer
@@ -237,7 +240,7 @@ class ExtensionRequestViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.extension_requests_for(self.request.user).order_by("-requested_at", "-id")
 
-    @extend_schema(summary="Approve or reject (unit leader)", request=ExtensionDecisionSerializer)
+    @extend_schema(summary=gettext_lazy("Approve or reject (unit leader)"), request=ExtensionDecisionSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None, version=None):
         ext = self.get_object()

@@ -64,3 +64,10 @@ def test_every_address_the_readme_names_exists():
         except Resolver404:
             missing.append(path)
     assert named and not missing
+
+
+def test_the_api_docs_name_the_intake_operations_in_the_users_language(client, bureau):
+    client.force_login(bureau.supervisor)
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    summaries = {op.get("summary") for path in schema["paths"].values() for op in path.values()}
+    assert "查询权限范围内的接报案" in summaries and "List incidents in scope" not in summaries
