@@ -277,8 +277,11 @@ def training_statistics(
     ):
         if unit_id in stats:
             stats[unit_id].sessions_held += n
+    # Each session once, whether it reached one of the units or several.
     total.sessions_held = (
-        sessions.count() if unit_ids is None else max((s.sessions_held for s in stats.values()), default=0)
+        sessions.count()
+        if unit_ids is None
+        else sessions.filter(Q(for_all_units=True) | Q(audience__unit_id__in=list(stats))).distinct().count()
     )
 
     for row in (
