@@ -77,6 +77,14 @@ def xlsx_response(filename: str, title: str, headers: list[str], rows) -> HttpRe
     return response
 
 
+def _id(value: str | None) -> int | None:
+    """A positive id from a form or query value, or None. `str.isdigit()` is not enough: it
+    accepts digits such as "²" that int() refuses."""
+    if not value or not value.isascii() or not value.isdecimal():
+        return None
+    return int(value)
+
+
 def _page(request, queryset, size: int = 50):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
@@ -170,21 +178,21 @@ def session_detail(request, pk: int):
     excused_ids = {k for k, v in recorded.items() if v == AttendanceStatus.EXCUSED}
     version = session.version
     if manage and request.method == "POST":
-        present = [int(x) for x in request.POST.getlist("present") if x.isdigit()]
-        excused = [int(x) for x in request.POST.getlist("excused") if x.isdigit()]
-        seen = request.POST.get("version", "")
+        present = [i for i in map(_id, request.POST.getlist("present")) if i is not None]
+        excused = [i for i in map(_id, request.POST.getlist("excused")) if i is not None]
+        seen = _id(request.POST.get("version"))
         try:
             n = services.attendance_record(
                 session=session,
                 present_ids=present,
                 excused_ids=excused,
-                expected_version=int(seen) if seen.isdigit() else None,
+                expected_version=seen,
             )
         except Conflict as exc:
             # The page again with this user's ticks, still at the version they opened: nothing is lost,
             # and nothing overwrites the other list until they have reloaded it.
             messages.error(request, str(exc))
-            present_ids, excused_ids, version = set(present), set(excused), int(seen)
+            present_ids, excused_ids, version = set(present), set(excused), seen
         else:
             messages.success(request, _("Attendance saved: %(n)s present.") % {"n": n})
             return redirect("training:session", pk=session.pk)
@@ -457,12 +465,12 @@ def test_take(request, pk: int):
 @require_POST
 def answer_save(request, pk: int):
     """One answer, saved as the officer clicks (fetch from the test page)."""
-    question = request.POST.get("question", "")
-    if not question.isdigit():
+    question = _id(request.POST.get("question"))
+    if question is None:
         return JsonResponse({"error": _("No question given."), "code": "bad_request"}, status=400)
     try:
         services.answer_save(
-            attempt_id=pk, officer=request.user, question_id=int(question), choice=request.POST.getlist("choice")
+            attempt_id=pk, officer=request.user, question_id=question, choice=request.POST.getlist("choice")
         )
     except TrainingRefused as refused:
         return JsonResponse({"error": refused.message, "code": refused.code}, status=refused.status)
@@ -659,9 +667,9 @@ def guidance_detail(request, pk: int):
 def guidance_publish(request):
     initial = {}
     base_entry = None
-    base = request.GET.get("from")
-    if base and base.isdigit():
-        entry = selectors.guidance_for(request.user).filter(pk=int(base)).first()
+    base = _id(request.GET.get("from"))
+    if base is not None:
+        entry = selectors.guidance_for(request.user).filter(pk=base).first()
         if entry:
             base_entry = entry
             initial = {f: getattr(entry, f) for f in GuidanceForm.base_fields if f != "expected_version"}
