@@ -301,6 +301,7 @@ MATRIX: dict[str, Route] = {
         xlsx(NOT_OFFICER, "training.qualifications", query="export=xlsx"),
         POST(NOT_OFFICER),
     ),
+    "training:reminders_handle": page(POST(only(302, *SUPERVISION))),
     "training:competitions": page(GET(EVERYONE)),
     "training:competition": page(GET(EVERYONE), obj="competition"),
     "training:case_reviews": page(GET(NOT_OFFICER), POST(NOT_OFFICER)),

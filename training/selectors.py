@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum, Window
 from django.db.models.functions import Rank
+from django.utils import timezone
 
 from org.models import Unit, User
 from org.scope import scoped, visible_unit_ids
@@ -105,7 +106,7 @@ def qualifications_for(user: User) -> QuerySet[Qualification]:
     return scoped(Qualification.objects.select_related("officer", "officer__unit"), user, unit_field="officer__unit")
 
 
-def reminders_for(user: User) -> QuerySet[QualificationReminder]:
+def unread_reminders_for(user: User) -> QuerySet[QualificationReminder]:
     """Unread reminders: an officer's own, and those of every officer in scope for managers."""
     reminders = QualificationReminder.objects.filter(_bureau(user), read_at__isnull=True).select_related(
         "qualification", "officer"
@@ -113,6 +114,16 @@ def reminders_for(user: User) -> QuerySet[QualificationReminder]:
     if can_manage(user):
         return scoped(reminders, user, unit_field="officer__unit")
     return reminders.filter(officer_id=user.pk)
+
+
+def reminders_for(user: User, *, today: date | None = None) -> QuerySet[QualificationReminder]:
+    """Unread reminders of qualifications that expire today or later (即将到期)."""
+    return unread_reminders_for(user).filter(expires_on__gte=today or timezone.localdate())
+
+
+def expired_reminders_for(user: User, *, today: date | None = None) -> QuerySet[QualificationReminder]:
+    """Unread reminders whose qualification has expired meanwhile (已过期): not "expiring soon"."""
+    return unread_reminders_for(user).filter(expires_on__lt=today or timezone.localdate())
 
 
 def case_reviews_for(user: User) -> QuerySet[CaseReviewTest]:

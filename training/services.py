@@ -408,11 +408,20 @@ def spot_test_sample(
         sample_seed=seed,
         sample_size=size,
         population_count=len(population),
+        population_ids=sorted(population),
         sample_unit_ids=unit_ids,
         sampled_at=now or timezone.now(),
         version=F("version") + 1,
     )
     return candidates
+
+
+def spot_test_redraw(*, test: SpotTest) -> list[int]:
+    """The officers the recorded draw gives again, from its stored population and seed: the
+    check that the sample was drawn as recorded, whoever has moved or left since."""
+    if test.sample_seed is None:
+        return []
+    return draw_sample(population=test.population_ids, size=test.sample_size, seed=test.sample_seed)
 
 
 def _transition(test: SpotTest, old: str, new: str, **fields) -> None:
@@ -859,8 +868,15 @@ def reminders_mark_read(*, officer: User, now: datetime | None = None) -> int:
     from training.models import QualificationReminder
 
     return QualificationReminder.objects.filter(officer=officer, read_at__isnull=True).update(
-        read_at=now or timezone.now()
+        read_at=now or timezone.now(), handled_by=officer
     )
+
+
+@transaction.atomic
+def reminders_handle(*, reminders, by: User, now: datetime | None = None) -> int:
+    """A manager clears reminders of officers in their scope (`reminders`, already scoped by
+    the caller's selector): renewed, or followed up. Each is cleared once."""
+    return reminders.filter(read_at__isnull=True).update(read_at=now or timezone.now(), handled_by=by)
 
 
 # --- Case-review tests, guidance, talent pool ----------------------------------------------

@@ -25,6 +25,7 @@ urlpatterns = [
     path("attempts/<int:pk>/answer/", views.answer_save, name="answer"),
     path("attempts/<int:pk>/submit/", views.attempt_submit, name="submit"),
     path("qualifications/", views.qualification_list, name="qualifications"),
+    path("qualifications/reminders/", views.reminders_handle, name="reminders_handle"),
     path("competitions/", views.competition_list, name="competitions"),
     path("competitions/<int:pk>/", views.competition_detail, name="competition"),
     path("case-reviews/", views.case_review_list, name="case_reviews"),

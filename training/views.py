@@ -107,6 +107,7 @@ def home(request):
             "attendance": selectors.my_attendance(user).order_by("-session__held_on")[:20],
             "qualifications": user.qualifications.filter(bureau_id=user.bureau_id),
             "reminders": selectors.reminders_for(user).filter(officer_id=user.pk),
+            "expired_reminders": selectors.expired_reminders_for(user).filter(officer_id=user.pk),
             "can_manage": can_manage(user),
         },
     )
@@ -569,8 +570,22 @@ def qualification_list(request):
             "soon": today + timedelta(days=90),
             "form": form,
             "reminders": selectors.reminders_for(request.user)[:20],
+            "expired_reminders": selectors.expired_reminders_for(request.user)[:20],
+            "can_manage": manage,
         },
     )
+
+
+@manager_required
+@require_POST
+def reminders_handle(request):
+    """A manager clears the reminders ticked on the qualifications page (those in their scope)."""
+    ids = [i for i in map(_id, request.POST.getlist("reminder")) if i is not None]
+    n = services.reminders_handle(
+        reminders=selectors.unread_reminders_for(request.user).filter(pk__in=ids), by=request.user
+    )
+    messages.success(request, _("%(n)s reminders handled.") % {"n": n})
+    return redirect("training:qualifications")
 
 
 # --- Competitions, case-review tests, talent pool ------------------------------------------
