@@ -173,7 +173,7 @@ OBJECTS: dict[str, ObjectKind] = {
     },
     **{
         kind: ObjectKind(BUREAU_SCOPES, _pk(kind))
-        for kind in ("import_job", "committee", "competition", "guidance", "notice", "report")
+        for kind in ("import_job", "committee", "competition", "guidance", "notice", "report", "talent")
     },
     "step": ObjectKind(
         UNIT_SCOPES, lambda w, s, r: {"pk": w.objects["case"][s].pk, "step_pk": w.objects["step"][s].pk}
@@ -302,10 +302,15 @@ MATRIX: dict[str, Route] = {
         POST(NOT_OFFICER),
     ),
     "training:reminders_handle": page(POST(only(302, *SUPERVISION))),
-    "training:competitions": page(GET(EVERYONE)),
+    "training:officer": page(GET(NOT_OFFICER), obj="user"),
+    "training:competitions": page(GET(EVERYONE), POST(only(200, *SUPERVISION))),
     "training:competition": page(GET(EVERYONE), obj="competition"),
+    "training:competition_edit": page(POST(only(200, *SUPERVISION), kwargs={"part": "score"}), obj="competition"),
     "training:case_reviews": page(GET(NOT_OFFICER), POST(NOT_OFFICER)),
     "training:talent": page(GET(EVERYONE)),
+    "training:talent_new": page(GET(only(200, *SUPERVISION)), POST(only(200, *SUPERVISION))),
+    "training:talent_edit": page(GET(only(200, *SUPERVISION)), POST(only(200, *SUPERVISION)), obj="talent"),
+    "training:talent_remove": page(POST(only(302, *SUPERVISION)), obj="talent"),
     "training:guidance": page(GET(EVERYONE)),
     "training:guidance_new": page(GET(only(200, *SUPERVISION)), POST(only(200, *SUPERVISION))),
     "training:guidance_entry": page(GET(EVERYONE), obj="guidance"),

@@ -215,7 +215,13 @@ def build_world(media_root: Path) -> World:
                 by=supervisor,
             ),
         )
-        TalentProfile.objects.create(bureau=bureau, officer=desk, specialties="刑事诉讼", joined_on=date(2024, 1, 1))
+        put(
+            "talent",
+            scope,
+            TalentProfile.objects.create(
+                bureau=bureau, officer=desk, specialties="刑事诉讼", joined_on=date(2024, 1, 1)
+            ),
+        )
         # The annual report of last year, its figures computed once here (each page would otherwise).
         year = timezone.localdate().year - 1
         reports_services.figures_refresh_year(bureau_id=bureau.pk, year=year)

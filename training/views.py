@@ -24,11 +24,16 @@ from org.selectors import officers_for, units_for
 from training import selectors, services
 from training.forms import (
     CaseReviewForm,
+    CompetitionForm,
+    CompetitionRoundForm,
+    CompetitionScoreForm,
+    CompetitionTeamForm,
     GuidanceForm,
     PeriodForm,
     QualificationForm,
     SampleForm,
     SessionForm,
+    TalentForm,
     TestForm,
     UploadForm,
 )
@@ -40,6 +45,7 @@ from training.models import (
     QualificationKind,
     Question,
     SessionKind,
+    TalentProfile,
     TestStatus,
 )
 from training.services import TrainingRefused, can_manage
@@ -209,6 +215,7 @@ def session_detail(request, pk: int):
             "excused_ids": excused_ids,
             "upload_form": UploadForm(),
             "can_manage": manage,
+            "can_read_history": request.user.role in RESULT_ROLES or request.user.is_superuser,
             "audience": session.audience.select_related("unit"),
         },
     )
@@ -511,6 +518,32 @@ def attempt_detail(request, pk: int):
     return render(request, "training/attempt_detail.html", {"attempt": attempt, "items": items})
 
 
+# --- An officer's training history --------------------------------------------------------
+
+
+@results_required
+def officer_history(request, pk: int):
+    """Every training record of an officer that the reader may see: a unit leader those made in
+    their unit, legal supervisors the bureau's (the selectors' scope, record by record)."""
+    user = request.user
+    officer = get_object_or_404(officers_for(user), pk=pk)
+    attendance = selectors.attendance_for(user).filter(officer=officer).order_by("-session__held_on", "-id")
+    attempts = selectors.attempts_for(user).filter(officer=officer).order_by("-started_at")
+    return render(
+        request,
+        "training/officer_history.html",
+        {
+            "officer": officer,
+            "attendance": Paginator(attendance, 25).get_page(request.GET.get("attendance_page")),
+            "attendance_counts": dict(attendance.values_list("status").annotate(n=Count("id"))),
+            "attempts": Paginator(attempts, 25).get_page(request.GET.get("tests_page")),
+            "qualifications": selectors.qualifications_for(user).filter(officer=officer).order_by("kind"),
+            "case_reviews": selectors.case_reviews_for(user).filter(leader=officer).order_by("-held_on"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
 # --- Qualifications ------------------------------------------------------------------------
 
 
@@ -593,21 +626,86 @@ def reminders_handle(request):
 
 @login_required
 def competition_list(request):
+    manage = can_manage(request.user)
+    form = CompetitionForm(request.POST or None) if manage else None
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied
+        if form.is_valid():
+            competition = services.competition_create(
+                bureau_id=request.user.bureau_id,
+                title=form.cleaned_data["title"],
+                held_on=form.cleaned_data["held_on"],
+                description=form.cleaned_data["description"],
+                round_names=form.cleaned_data["rounds"],
+            )
+            messages.success(request, _("The competition was recorded. Add its teams and enter the scores."))
+            return redirect("training:competition", pk=competition.pk)
     return render(
         request,
         "training/competition_list.html",
-        {"competitions": selectors.competitions_for(request.user).prefetch_related("rounds", "teams")},
+        {
+            "competitions": selectors.competitions_for(request.user).prefetch_related("rounds", "teams"),
+            "form": form,
+        },
     )
 
 
 @login_required
 def competition_detail(request, pk: int):
     competition = get_object_or_404(selectors.competitions_for(request.user), pk=pk)
+    return _competition_page(request, competition)
+
+
+def _competition_page(request, competition, **forms):
+    manage = can_manage(request.user)
+    if manage:
+        forms.setdefault("round_form", CompetitionRoundForm())
+        forms.setdefault("team_form", CompetitionTeamForm(user=request.user))
+        forms.setdefault(
+            "score_form", CompetitionScoreForm(competition=competition, officers=officers_for(request.user))
+        )
     return render(
         request,
         "training/competition_detail.html",
-        {"competition": competition, **selectors.competition_standings(competition=competition)},
+        {
+            "competition": competition,
+            "can_manage": manage,
+            **forms,
+            **selectors.competition_standings(competition=competition),
+        },
     )
+
+
+@manager_required
+@require_POST
+def competition_edit(request, pk: int, part: str):
+    """Add a round or a team, or enter a score: the competition's page again with the form's
+    errors, or back to it after saving."""
+    competition = get_object_or_404(selectors.competitions_for(request.user), pk=pk)
+    if part == "round":
+        form = CompetitionRoundForm(request.POST)
+        save = lambda data: services.competition_round_add(competition=competition, **data)  # noqa: E731
+        done = _("The round was added.")
+    elif part == "team":
+        form = CompetitionTeamForm(request.POST, user=request.user)
+        save = lambda data: services.competition_team_add(competition=competition, **data)  # noqa: E731
+        done = _("The team was added.")
+    elif part == "score":
+        form = CompetitionScoreForm(request.POST, competition=competition, officers=officers_for(request.user))
+        save = lambda data: services.competition_score_record(**data)  # noqa: E731
+        done = _("The score was saved.")
+    else:
+        raise Http404
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except TrainingRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, done)
+            return redirect("training:competition", pk=competition.pk)
+    return _competition_page(request, competition, **{f"{part}_form": form})
 
 
 @results_required
@@ -626,16 +724,95 @@ def case_review_list(request):
     return render(request, "training/case_review_list.html", {"page": _page(request, reviews), "form": form})
 
 
+def _qualification_kinds_matching(text: str) -> list[str]:
+    """The qualification kinds whose name (as the user reads it) or short name contains `text`."""
+    short = {QualificationKind.LEGAL_EXAM: ("法考", "法律职业资格", "司法考试")}
+    return [
+        value
+        for value, label in QualificationKind.choices
+        if text in str(label) or any(text in s for s in short.get(value, ()))
+    ]
+
+
 @login_required
 def talent_list(request):
     profiles = selectors.talent_for(request.user)
     q = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind")
+    today = timezone.localdate()
+    valid = Q(officer__qualifications__expires_on__isnull=True) | Q(officer__qualifications__expires_on__gte=today)
     if q:
-        profiles = profiles.filter(
-            Q(specialties__icontains=q) | Q(summary__icontains=q) | Q(officer__name__icontains=q)
-        )
-    profiles = profiles.order_by("-available", "officer__police_number").prefetch_related("officer__qualifications")
-    return render(request, "training/talent_list.html", {"page": _page(request, profiles), "q": q})
+        match = Q(specialties__icontains=q) | Q(summary__icontains=q) | Q(officer__name__icontains=q)
+        kinds = _qualification_kinds_matching(q)
+        if kinds:
+            match |= Q(officer__qualifications__kind__in=kinds) & valid
+        profiles = profiles.filter(match)
+    if kind in QualificationKind.values:
+        profiles = profiles.filter(Q(officer__qualifications__kind=kind) & valid)
+    profiles = (
+        profiles.distinct().order_by("-available", "officer__police_number").prefetch_related("officer__qualifications")
+    )
+    return render(
+        request,
+        "training/talent_list.html",
+        {
+            "page": _page(request, profiles),
+            "q": q,
+            "kind": kind,
+            "kinds": QualificationKind.choices,
+            "can_manage": can_manage(request.user),
+        },
+    )
+
+
+@manager_required
+def talent_edit(request, pk: int | None = None):
+    """Put an officer in the talent pool, or change their entry (of the version the form showed)."""
+    profile = get_object_or_404(selectors.talent_for(request.user), pk=pk) if pk is not None else None
+    initial = {}
+    if profile is not None:
+        initial = {
+            "officer": profile.officer.police_number,
+            "specialties": profile.specialties,
+            "summary": profile.summary,
+            "available": profile.available,
+            "expected_version": profile.version,
+        }
+    form = TalentForm(request.POST or None, initial=initial, officers=officers_for(request.user), profile=profile)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        expected = data["expected_version"]
+        if profile is None and TalentProfile.objects.filter(officer=data["officer"]).exists():
+            form.add_error("officer", _("This officer is already in the pool; edit the entry instead."))
+        else:
+            try:
+                services.talent_profile_save(
+                    officer=data["officer"],
+                    specialties=data["specialties"],
+                    summary=data["summary"],
+                    available=data["available"],
+                    expected_version=expected if profile is not None else None,
+                )
+            except Conflict as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The talent pool entry was saved."))
+                return redirect("training:talent")
+    title = _("Edit a talent pool entry") if profile else _("Add an officer to the talent pool")
+    return render(request, "training/talent_form.html", {"form": form, "title": title, "profile": profile})
+
+
+@manager_required
+@require_POST
+def talent_remove(request, pk: int):
+    profile = get_object_or_404(selectors.talent_for(request.user), pk=pk)
+    try:
+        services.talent_profile_remove(profile=profile, expected_version=_id(request.POST.get("expected_version")))
+    except Conflict as exc:
+        messages.error(request, str(exc))
+        return redirect("training:talent_edit", pk=profile.pk)
+    messages.success(request, _("%(name)s was taken out of the talent pool.") % {"name": profile.officer.name})
+    return redirect("training:talent")
 
 
 # --- Enforcement guidance ------------------------------------------------------------------
