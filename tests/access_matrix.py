@@ -173,7 +173,7 @@ OBJECTS: dict[str, ObjectKind] = {
     },
     **{
         kind: ObjectKind(BUREAU_SCOPES, _pk(kind))
-        for kind in ("import_job", "committee", "competition", "guidance", "notice", "report", "talent")
+        for kind in ("import_job", "committee", "competition", "guidance", "notice", "report", "talent", "question")
     },
     "step": ObjectKind(
         UNIT_SCOPES, lambda w, s, r: {"pk": w.objects["case"][s].pk, "step_pk": w.objects["step"][s].pk}
@@ -273,6 +273,7 @@ MATRIX: dict[str, Route] = {
     "training:session_import": page(POST(only(302, *SUPERVISION)), obj="session"),
     "training:questions": page(GET(only(200, *SUPERVISION))),
     "training:question_import": page(POST(only(302, *SUPERVISION))),
+    "training:question_retire": page(POST(only(302, *SUPERVISION)), obj="question"),
     "training:question_template": page(GET(only(200, *SUPERVISION))),
     # An officer is sent to the training home (their own results are there).
     "training:tests": page(GET(answers(200, officer=302))),

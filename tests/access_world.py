@@ -257,8 +257,8 @@ def build_world(media_root: Path) -> World:
 
     # Spot tests: a question bank per bureau; a test drawn in each unit, open, the unit's desk
     # officer in the middle of it.
-    for bureau in (home, foreign):
-        QuestionFactory.create_batch(3, bureau=bureau, topic="强制措施")
+    for scope, bureau in ((OWN, home), (OTHER_BUREAU, foreign)):
+        put("question", scope, QuestionFactory.create_batch(3, bureau=bureau, topic="强制措施")[0])
     for scope, (unit, desk, _leader, _inspector, supervisor) in sides.items():
         test = training_services.spot_test_create(
             bureau_id=unit.bureau_id,

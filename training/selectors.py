@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from org.models import Unit, User
@@ -389,6 +389,17 @@ def training_statistics(
         for kind, n in row.qualifications.items():
             total.qualifications[kind] = total.qualifications.get(kind, 0) + n
     return list(stats.values()), total
+
+
+def latest_training_year(*, bureau) -> int | None:
+    """The latest year in which the bureau held a session or a test (the statistics open on it)."""
+    bureau_id = getattr(bureau, "pk", bureau)
+    latest = [
+        model.objects.filter(bureau_id=bureau_id).aggregate(m=Max("held_on"))["m"]
+        for model in (TrainingSession, SpotTest)
+    ]
+    years = [d.year for d in latest if d is not None]
+    return max(years, default=None)
 
 
 def training_statistics_for(user: User, *, start: date, end: date) -> tuple[list[TrainingStats], TrainingStats]:

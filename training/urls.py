@@ -12,6 +12,7 @@ urlpatterns = [
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/import/", views.session_import, name="session_import"),
     path("questions/", views.question_list, name="questions"),
+    path("questions/<int:pk>/retire/", views.question_retire, name="question_retire"),
     path("questions/import/", views.question_import, name="question_import"),
     path("questions/template.xlsx", views.question_template, name="question_template"),
     path("tests/", views.test_list, name="tests"),

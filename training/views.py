@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -281,6 +282,24 @@ def question_import(request):
 
 
 @manager_required
+@require_POST
+def question_retire(request, pk: int):
+    """Take a question out of the bank: tests drawn from now on leave it out; the tests that
+    already used it keep it (their answers and scores do not change)."""
+    question = get_object_or_404(selectors.questions_for(request.user), pk=pk)
+    services.question_retire(question=question)
+    messages.success(request, _("The question was retired from the bank."))
+    return redirect(request.POST.get("next") if _safe_next(request) else "training:questions")
+
+
+def _safe_next(request) -> bool:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+
+
+@manager_required
 def question_template(request):
     headers = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "法律", "专题", "解析"]
     example = [
@@ -469,7 +488,30 @@ def test_take(request, pk: int):
     )
 
 
-@login_required
+def json_login_required(view):
+    """For the fetch calls of the test page: a session that ended (30 idle minutes) answers 401
+    with a message, not the login page's HTML, which the page would take for a lost connection."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse(
+                {
+                    "error": _(
+                        "You have been signed out. Sign in again to go on with the test: "
+                        "the answers already saved are kept."
+                    ),
+                    "code": "signed_out",
+                    "login": reverse("login"),
+                },
+                status=401,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@json_login_required
 @require_POST
 def answer_save(request, pk: int):
     """One answer, saved as the officer clicks (fetch from the test page)."""
@@ -911,12 +953,20 @@ def guidance_card(request, category: str):
 @results_required
 def statistics(request):
     today = timezone.localdate()
-    data = request.GET if "start" in request.GET else {"start": date(today.year, 1, 1), "end": today}
+    latest = selectors.latest_training_year(bureau=request.user.bureau_id)
+    if "start" in request.GET:
+        data = request.GET
+    elif latest is not None and latest < today.year:
+        # Nothing held this year yet: open on the latest year that has figures.
+        data = {"start": date(latest, 1, 1), "end": date(latest, 12, 31)}
+    else:
+        data = {"start": date(today.year, 1, 1), "end": today}
     form = PeriodForm(data)
-    rows, total = [], None
+    rows, total, empty = [], None, False
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         rows, total = selectors.training_statistics_for(request.user, start=start, end=end)
+        empty = not (total.sessions_held or total.tests_held or total.expected or total.officer_times_tested)
         if request.GET.get("export") == "xlsx":
             headers = [
                 "单位",
@@ -951,5 +1001,12 @@ def statistics(request):
     return render(
         request,
         "training/statistics.html",
-        {"form": form, "rows": rows, "total": total, "kinds": QualificationKind.choices},
+        {
+            "form": form,
+            "rows": rows,
+            "total": total,
+            "kinds": QualificationKind.choices,
+            "empty": empty,
+            "latest": latest,
+        },
     )
