@@ -577,7 +577,7 @@ def officer_history(request, pk: int):
         {
             "officer": officer,
             "attendance": Paginator(attendance, 25).get_page(request.GET.get("attendance_page")),
-            "attendance_counts": dict(attendance.values_list("status").annotate(n=Count("id"))),
+            "attendance_counts": dict(attendance.order_by().values_list("status").annotate(n=Count("id"))),
             "attempts": Paginator(attempts, 25).get_page(request.GET.get("tests_page")),
             "qualifications": selectors.qualifications_for(user).filter(officer=officer).order_by("kind"),
             "case_reviews": selectors.case_reviews_for(user).filter(leader=officer).order_by("-held_on"),

@@ -209,6 +209,10 @@ def test_a_leader_reads_the_history_of_an_officer_of_their_unit_not_of_another(c
     assert page.status_code == 200
     html = page.content.decode()
     assert "三月夜学" in html and "三月法律知识抽测" in html
+    s2 = services.session_create(held_on=date(2025, 3, 12), topic="夜学二", **kw)
+    services.attendance_record(session=s2, present_ids=[bureau.officer.pk])
+    counts = client.get(reverse("training:officer", args=[bureau.officer.pk])).context["attendance_counts"]
+    assert counts == {"present": 2}
     assert client.get(reverse("training:officer", args=[bureau.other_officer.pk])).status_code == 404
     client.force_login(bureau.supervisor)
     assert client.get(reverse("training:officer", args=[bureau.other_officer.pk])).status_code == 200
