@@ -291,8 +291,13 @@ MATRIX: dict[str, Route] = {
     "training:test_transition": page(POST(only(302, *SUPERVISION), kwargs={"action": "close"}), obj="test"),
     # The officer's own running attempt sends them back to it; readers of results see it.
     "training:attempt": page(GET(answers(200, officer=302)), obj="attempt", lookup_first=True),
-    "training:answer": page(
-        POST(only(200, "officer", otherwise=404), data=lambda w: {"question": w.extra["question"], "choice": "A"}),
+    # The test page's fetch(): a visitor not signed in (a session that ended) gets 401 JSON
+    # telling them to sign in again, not the login page's HTML.
+    "training:answer": Route(
+        probes=(
+            POST(only(200, "officer", otherwise=404), data=lambda w: {"question": w.extra["question"], "choice": "A"}),
+        ),
+        anonymous=401,
         obj="attempt",
         lookup_first=True,
     ),
