@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "config.middleware.ApiNotFoundMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -167,7 +167,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Idle sessions end after 30 minutes: every request pushes the expiry on.
 SESSION_COOKIE_AGE = env.int("PORTAL_SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle timeout is kept by config.middleware.IdleSessionMiddleware, which pushes the expiry
+# on at most once per SESSION_REFRESH_SECONDS instead of writing the session on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env.int("PORTAL_SESSION_REFRESH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Lockout after 5 failures for 10 minutes, by account and, separately, by address.

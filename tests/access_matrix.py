@@ -173,7 +173,7 @@ OBJECTS: dict[str, ObjectKind] = {
     },
     **{
         kind: ObjectKind(BUREAU_SCOPES, _pk(kind))
-        for kind in ("import_job", "committee", "competition", "guidance", "notice", "report")
+        for kind in ("import_job", "committee", "competition", "guidance", "notice", "report", "talent", "question")
     },
     "step": ObjectKind(
         UNIT_SCOPES, lambda w, s, r: {"pk": w.objects["case"][s].pk, "step_pk": w.objects["step"][s].pk}
@@ -273,6 +273,7 @@ MATRIX: dict[str, Route] = {
     "training:session_import": page(POST(only(302, *SUPERVISION)), obj="session"),
     "training:questions": page(GET(only(200, *SUPERVISION))),
     "training:question_import": page(POST(only(302, *SUPERVISION))),
+    "training:question_retire": page(POST(only(302, *SUPERVISION)), obj="question"),
     "training:question_template": page(GET(only(200, *SUPERVISION))),
     # An officer is sent to the training home (their own results are there).
     "training:tests": page(GET(answers(200, officer=302))),
@@ -290,8 +291,13 @@ MATRIX: dict[str, Route] = {
     "training:test_transition": page(POST(only(302, *SUPERVISION), kwargs={"action": "close"}), obj="test"),
     # The officer's own running attempt sends them back to it; readers of results see it.
     "training:attempt": page(GET(answers(200, officer=302)), obj="attempt", lookup_first=True),
-    "training:answer": page(
-        POST(only(200, "officer", otherwise=404), data=lambda w: {"question": w.extra["question"], "choice": "A"}),
+    # The test page's fetch(): a visitor not signed in (a session that ended) gets 401 JSON
+    # telling them to sign in again, not the login page's HTML.
+    "training:answer": Route(
+        probes=(
+            POST(only(200, "officer", otherwise=404), data=lambda w: {"question": w.extra["question"], "choice": "A"}),
+        ),
+        anonymous=401,
         obj="attempt",
         lookup_first=True,
     ),
@@ -301,10 +307,16 @@ MATRIX: dict[str, Route] = {
         xlsx(NOT_OFFICER, "training.qualifications", query="export=xlsx"),
         POST(NOT_OFFICER),
     ),
-    "training:competitions": page(GET(EVERYONE)),
+    "training:reminders_handle": page(POST(only(302, *SUPERVISION))),
+    "training:officer": page(GET(NOT_OFFICER), obj="user"),
+    "training:competitions": page(GET(EVERYONE), POST(only(200, *SUPERVISION))),
     "training:competition": page(GET(EVERYONE), obj="competition"),
+    "training:competition_edit": page(POST(only(200, *SUPERVISION), kwargs={"part": "score"}), obj="competition"),
     "training:case_reviews": page(GET(NOT_OFFICER), POST(NOT_OFFICER)),
     "training:talent": page(GET(EVERYONE)),
+    "training:talent_new": page(GET(only(200, *SUPERVISION)), POST(only(200, *SUPERVISION))),
+    "training:talent_edit": page(GET(only(200, *SUPERVISION)), POST(only(200, *SUPERVISION)), obj="talent"),
+    "training:talent_remove": page(POST(only(302, *SUPERVISION)), obj="talent"),
     "training:guidance": page(GET(EVERYONE)),
     "training:guidance_new": page(GET(only(200, *SUPERVISION)), POST(only(200, *SUPERVISION))),
     "training:guidance_entry": page(GET(EVERYONE), obj="guidance"),
