@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Severity
 from inspections.models import (
+    OVERDUE,
     FindingCategory,
     InterferenceMethod,
     InterfererKind,
@@ -78,13 +79,19 @@ class FindingForm(forms.Form):
 
 class FindingFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Order"), required=False, choices=[("", _("Any")), ("open", _("Not closed")), *OrderStatus.choices]
+        label=_("Order"),
+        required=False,
+        choices=[("", _("Any")), ("open", _("Not closed")), (OVERDUE, _("Overdue")), *OrderStatus.choices],
     )
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     category = forms.ModelChoiceField(
         label=_("Problem category"), queryset=FindingCategory.objects.filter(is_active=True), required=False
     )
     source = forms.ChoiceField(label=_("Found through"), choices=[("", _("Any")), *Source.choices], required=False)
+    # The committee page links a campaign's findings (?campaign=<id>).
+    campaign = forms.IntegerField(
+        label=_("Special campaign"), required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from inspections.models import (
     OPEN_STATUSES,
+    OVERDUE,
     AccountabilityCase,
     Attachment,
     CommitteePeriod,
@@ -57,10 +58,17 @@ def orders_for(user: User) -> QuerySet[RectificationOrder]:
     return RectificationOrder.objects.filter(finding__in=findings_for(user).values("id"), bureau_id=user.bureau_id)
 
 
+# Open orders marked overdue (red): the overdue mark sits beside the state (models.OVERDUE).
+IS_OVERDUE = Q(status__in=OPEN_STATUSES, overdue_at__isnull=False)
+
+
 def order_list(*, user: User, status: str = "", unit_id: int | None = None) -> QuerySet[RectificationOrder]:
+    """status: "open", "overdue" (open and marked overdue), a state, or anything else for all."""
     orders = orders_for(user).select_related("unit", "finding__category")
     if status == "open":
         orders = orders.filter(status__in=OPEN_STATUSES)
+    elif status == OVERDUE:
+        orders = orders.filter(IS_OVERDUE)
     elif status in OrderStatus.values:
         orders = orders.filter(status=status)
     if unit_id:
@@ -78,6 +86,8 @@ def finding_list(*, user: User, filters: dict) -> QuerySet[Finding]:
         findings = findings.filter(source=filters["source"])
     if filters.get("status") == "open":
         findings = findings.filter(order__status__in=OPEN_STATUSES)
+    elif filters.get("status") == OVERDUE:
+        findings = findings.filter(order__status__in=OPEN_STATUSES, order__overdue_at__isnull=False)
     elif filters.get("status"):
         findings = findings.filter(order__status=filters["status"])
     if filters.get("campaign"):
@@ -118,7 +128,7 @@ def unit_overview(*, user: User, period: Period | None = None) -> list[UnitRow]:
         .annotate(
             total=Count("id"),
             open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-            overdue=Count("id", filter=Q(status=OrderStatus.OVERDUE)),
+            overdue=Count("id", filter=IS_OVERDUE),
             answered=Count("id", filter=Q(status=OrderStatus.ANSWERED)),
             closed=Count("id", filter=Q(status=OrderStatus.CLOSED)),
         )
@@ -462,7 +472,7 @@ def campaign_progress(committee: CommitteePeriod) -> dict:
     counts = orders.aggregate(
         total=Count("id"),
         closed=Count("id", filter=Q(status=OrderStatus.CLOSED)),
-        overdue=Count("id", filter=Q(status=OrderStatus.OVERDUE)),
+        overdue=Count("id", filter=IS_OVERDUE),
     )
     counts["open"] = counts["total"] - counts["closed"]
     counts["closure_rate"] = _percent(counts["closed"], counts["total"])

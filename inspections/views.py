@@ -25,7 +25,7 @@ from inspections.forms import (
     ReturnForm,
     ShiftForm,
 )
-from inspections.models import Finding, Notice, OrderStatus
+from inspections.models import AWAITING_UNIT, OVERDUE, Finding, Notice, OrderStatus
 from inspections.permissions import (
     can_answer,
     can_check,
@@ -79,7 +79,7 @@ def _xlsx(request, what: str, **table):
 def finding_list(request):
     form = FindingFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    findings = selectors.finding_list(user=request.user, filters={**filters, "campaign": request.GET.get("campaign")})
+    findings = selectors.finding_list(user=request.user, filters=filters)
     if _export_requested(request):
         return _xlsx(
             request,
@@ -96,6 +96,7 @@ def finding_list(request):
                 ("巡查人", lambda f: f.inspector.name if f.inspector else ""),
                 ("交叉巡查", lambda f: "是" if f.cross_inspection else ""),
                 ("整改状态", lambda f: f.order.get_status_display()),
+                ("超期", lambda f: "是" if f.order.is_overdue else ""),
                 ("整改期限", lambda f: f.order.due_at),
             ],
             rows=findings.iterator(chunk_size=1000),
@@ -152,8 +153,7 @@ def finding_detail(request, pk: int):
         "evidence": finding.attachments.filter(answer__isnull=True),
         "transitions": order.transitions.select_related("by"),
         "accountability": selectors.accountability_for(user).filter(finding=finding),
-        "can_answer": can_answer(user, order)
-        and order.status in (OrderStatus.ISSUED, OrderStatus.RETURNED, OrderStatus.OVERDUE),
+        "can_answer": can_answer(user, order) and order.status in AWAITING_UNIT,
         "can_check": can_check(user, order),
         "can_supervise": can_supervise(user),
         "answer_form": AnswerForm(),
@@ -280,6 +280,8 @@ def order_list(request):
                 ("下发时间", lambda o: o.issued_at),
                 ("整改期限", lambda o: o.due_at),
                 ("状态", lambda o: o.get_status_display()),
+                ("超期", lambda o: "是" if o.is_overdue else ""),
+                ("超期时间", lambda o: o.overdue_at),
                 ("退回次数", lambda o: o.times_returned),
                 ("销号时间", lambda o: o.closed_at),
             ],
@@ -289,7 +291,12 @@ def order_list(request):
     return render(
         request,
         "inspections/order_list.html",
-        {"page": page, "status": status, "statuses": OrderStatus.choices, "now": timezone.now()},
+        {
+            "page": page,
+            "status": status,
+            "statuses": [(OVERDUE, _("Overdue")), *OrderStatus.choices],
+            "now": timezone.now(),
+        },
     )
 
 

@@ -63,9 +63,11 @@ class FindingGroup:
 
 EXAMPLES_PER_CATEGORY = 3
 EXAMPLE_LENGTH = 40
-# A finding made from a confirmed alert begins "CAS-08 单人取证（…）：" (the rule): the report
-# names the category already, so the example keeps what happened.
-RULE_PREFIX = re.compile(r"^[A-Z]{3}-\d{2} [^：\n]*：")
+# A finding made from a confirmed alert begins with its rule: "INT-01 受案审查超期：已超过期限…"
+# (a deadline), "CAS-08 单人取证（讯问仅一名民警在场）" (a breach, no colon). The report names the
+# category already, so the example keeps what happened: the code goes, and the rule's name up to
+# its colon where there is one.
+RULE_PREFIX = re.compile(r"^[A-Z]{3}-\d{2} (?:[^：\n]*：)?")
 
 
 def example_text(*, unit: str, found_on: date, description: str) -> str:

@@ -168,6 +168,10 @@ def test_an_example_is_short_and_names_no_rule_code():
     long = "INT-03 疑似不如实受立案（有案不立）：" + "案" * 60 + "\n复核意见"
     text = example_text(unit="城关派出所", found_on=date(2025, 3, 5), description=long)
     assert text == "城关派出所3月5日，" + "案" * 39 + "…"
+    # a breach alert's sentence has no colon: the code goes all the same
+    breach = "CAS-08 单人取证（讯问仅一名民警在场）"
+    breach = example_text(unit="城关派出所", found_on=date(2025, 4, 2), description=breach)
+    assert breach == "城关派出所4月2日，单人取证（讯问仅一名民警在场）"
 
 
 def test_drafts_keep_versions(bureau, report):
