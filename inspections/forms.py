@@ -123,7 +123,9 @@ class AccountabilityOpenForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    officer = forms.ModelChoiceField(label=_("Officer concerned"), queryset=User.objects.none())
+    # Not required: a proposed row (an officer involved, a leader of the unit) is left out by
+    # clearing its officer.
+    officer = forms.ModelChoiceField(label=_("Officer concerned"), queryset=User.objects.none(), required=False)
     liability = forms.ChoiceField(label=_("Liability"), choices=Liability.choices)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     points = forms.IntegerField(label=_("Points deducted"), min_value=0, max_value=100, required=False)
@@ -132,11 +134,16 @@ class DecisionForm(forms.Form):
     )
     note = forms.CharField(label=_("Remark"), required=False)
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = User.objects.filter(bureau_id=user.bureau_id, is_active=True).order_by(
-            "unit__code", "name"
-        )
+        self.fields["officer"].queryset = officers.select_related("unit").order_by("unit__code", "-role", "name")
+        self.fields["officer"].label_from_instance = _officer_label
+
+
+def _officer_label(user: User) -> str:
+    """ "王伟（100102）· 城关派出所 · 所队领导": the unit and the role tell leaders from officers."""
+    parts = [str(user), user.unit.name if user.unit_id else "", user.get_role_display()]
+    return " · ".join(p for p in parts if p)
 
 
 DecisionFormSet = forms.formset_factory(DecisionForm, extra=3, max_num=10, min_num=1, validate_min=True)

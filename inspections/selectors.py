@@ -99,6 +99,25 @@ def involved_officers(finding: Finding) -> list[User]:
     return list(User.objects.filter(pk__in=finding.officers, bureau_id=finding.bureau_id).order_by("name"))
 
 
+def unit_leaders(finding: Finding) -> list[User]:
+    """The leaders of the finding's unit: who should have caught the problem (履职不力)."""
+    return list(
+        User.objects.filter(
+            bureau_id=finding.bureau_id, unit_id=finding.unit_id, role=Role.UNIT_LEADER, is_active=True
+        ).order_by("name")
+    )
+
+
+def accountability_candidates(finding: Finding, *, everyone: bool = False) -> QuerySet[User]:
+    """Whom an accountability case of the finding may name: the officers of its unit (its
+    leaders among them) and the officers involved, wherever they serve; or, asked for, anyone
+    of the bureau."""
+    candidates = User.objects.filter(bureau_id=finding.bureau_id, is_active=True)
+    if everyone:
+        return candidates
+    return candidates.filter(Q(unit_id=finding.unit_id) | Q(pk__in=finding.officers))
+
+
 def attachments_for(user: User) -> QuerySet[Attachment]:
     return Attachment.objects.filter(bureau_id=user.bureau_id, finding__in=findings_for(user).values("id"))
 
@@ -200,6 +219,34 @@ def points_standings(*, user: User, period: Period) -> tuple[list[dict], list[di
         .order_by("-total", "unit__name")
     )
     return officers, units
+
+
+def points_officer(*, user: User, pk: int) -> User:
+    """An officer whose ledger the user may read, as the standings are scoped: an officer their
+    own; the others an officer of a unit they see, or one with lines in their scope. Raises
+    User.DoesNotExist (a 404) otherwise."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise User.DoesNotExist
+    if user.pk == pk:
+        return user
+    if user.role == Role.OFFICER:
+        raise User.DoesNotExist
+    officer = User.objects.select_related("unit").get(pk=pk, bureau_id=user.bureau_id)
+    in_unit = officer.unit_id is not None and visible_unit_ids(user).filter(id=officer.unit_id).exists()
+    if not (in_unit or points_for(user).filter(officer_id=pk).exists()):
+        raise User.DoesNotExist
+    return officer
+
+
+def points_ledger(*, user: User, officer_id: int, period: Period) -> QuerySet[PointsEntry]:
+    """The officer's ledger lines in the period that the user sees, in date order: each earned
+    for a case step (case, stage, points of the rate) or deducted by an accountability decision."""
+    return (
+        points_for(user)
+        .filter(officer_id=officer_id, on__gte=period.start, on__lte=period.end)
+        .select_related("unit", "step__case", "decision__case")
+        .order_by("on", "id")
+    )
 
 
 # --- Interference register ---
