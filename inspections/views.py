@@ -443,8 +443,9 @@ def notice_issue(request, pk: int):
 
 @login_required
 def notice_list(request):
-    notices = selectors.notices_for(request.user).select_related("issued_by", "case__unit")
+    notices = selectors.notices_for(request.user).select_related("issued_by")
     if _export_requested(request):
+        # What the notice board shows every officer, no more (the case behind it is scoped).
         return _xlsx(
             request,
             "inspections.notices",
@@ -452,8 +453,6 @@ def notice_list(request):
             columns=[
                 ("发布时间", lambda n: n.issued_at),
                 ("标题", lambda n: n.title),
-                ("单位", lambda n: n.case.unit.name if n.case_id else ""),
-                ("过错追究编号", lambda n: n.case_id),
                 ("发布人", lambda n: n.issued_by.name),
                 ("通报内容", lambda n: n.body),
             ],
