@@ -39,6 +39,7 @@ from inspections.permissions import (
 from org.errors import Conflict
 from org.models import SecurityEventKind, User
 from org.security import record, record_export
+from org.views import HISTORY_ROLES
 
 PAGE = 50
 
@@ -163,7 +164,7 @@ def finding_detail(request, pk: int):
         "check_form": CheckForm(),
         "exclude_form": ExcludeForm(),
         "open_form": AccountabilityOpenForm(),
-        "sees_history": user.role != "officer",
+        "sees_history": user.role in HISTORY_ROLES,
     }
     return render(request, "inspections/finding_detail.html", context)
 
@@ -417,7 +418,7 @@ def accountability_detail(request, pk: int):
             "decisions": case.decisions.select_related("officer", "officer__unit"),
             "formset": formset,
             "everyone": everyone,
-            "sees_history": request.user.role != "officer",
+            "sees_history": request.user.role in HISTORY_ROLES,
             "notice": notice,
             "notice_form": NoticeForm() if supervise and case.status == "decided" and notice is None else None,
         },

@@ -303,6 +303,21 @@ def test_a_proposed_row_is_left_out_by_clearing_its_officer(client, bureau, seri
     assert [d.officer_id for d in serious.decisions.all()] == [bureau.officer.pk]
 
 
+def test_the_audit_history_links_show_only_to_those_who_may_read_it(client, bureau, loop):
+    finding, case, *_ = loop
+    for who, shown in (("officer", False), ("leader", False), ("legal_officer", True), ("supervisor", True)):
+        client.force_login(getattr(bureau, who))
+        for page, label in (
+            (f"/inspections/{finding.pk}/", "inspections.rectificationorder"),
+            (f"/inspections/accountability/{case.pk}/", "inspections.accountabilitycase"),
+        ):
+            link = f"/org/history/{label}/"
+            assert (link in client.get(page).content.decode()) == shown, (who, page)
+            if shown:
+                target = finding.order.pk if "order" in label else case.pk
+                assert client.get(f"{link}{target}/").status_code == 200, (who, link)
+
+
 def test_a_minor_finding_proposes_only_the_officers_involved(client, bureau):
     finding = make_finding(bureau.supervisor, unit=bureau.station_a, officers=[bureau.officer], severity=3)
     case = services.accountability_open(finding=finding, by=bureau.supervisor, summary="文书不规范")
