@@ -382,15 +382,21 @@ MATRIX: dict[str, Route] = {
     "inspections:notice_issue": page(
         POST(answers(302), data={"title": "通报", "body": "通报正文"}), obj="accountability", lookup_first=True
     ),
-    "inspections:notices": page(GET(EVERYONE)),
+    "inspections:notices": page(GET(EVERYONE), xlsx(EVERYONE, "inspections.notices")),
     "inspections:notice": page(GET(EVERYONE), obj="notice"),
     "inspections:points": page(GET(EVERYONE), xlsx(EVERYONE, "inspections.points")),
+    # An officer's ledger lines, scoped like the standings (the unit's desk officer has a deduction).
+    "inspections:points_ledger": page(GET(EVERYONE), xlsx(EVERYONE, "inspections.points_ledger"), obj="user"),
     "inspections:interference": page(GET(EVERYONE), xlsx(EVERYONE, "inspections.interference")),
     "inspections:interference_create": page(GET(EVERYONE), POST(EVERYONE)),
-    "inspections:roster": page(GET(NOT_OFFICER), POST(only(200, *SUPERVISION))),
+    "inspections:roster": page(
+        GET(NOT_OFFICER), POST(only(200, *SUPERVISION)), xlsx(NOT_OFFICER, "inspections.roster")
+    ),
     "inspections:evaluation": page(GET(NOT_OFFICER), xlsx(NOT_OFFICER, "inspections.evaluation")),
     "inspections:committee": page(
-        GET(only(200, *BUREAU_READERS)), POST(only(302, *SUPERVISION), data={"period": "2025-Q1"})
+        GET(only(200, *BUREAU_READERS)),
+        POST(only(302, *SUPERVISION), data={"period": "2025-Q1"}),
+        xlsx(only(200, *BUREAU_READERS), "inspections.committee"),
     ),
     # Leadership reads the committee's work; a POST of theirs is ignored and the page shown.
     "inspections:committee_detail": page(

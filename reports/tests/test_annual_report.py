@@ -24,7 +24,7 @@ from reports.document import compose, plain_text
 from reports.figures import example_text, findings_for_year
 from reports.models import AnnualReport, BuildStatus, ReportRevision
 from reports.periods import year_period
-from reports.tests.factories import finding, hand_checked_year, hand_checked_year_with_cases, incident
+from reports.tests.factories import at, finding, hand_checked_year, hand_checked_year_with_cases, incident
 from reports.texts import NO_FINDINGS, NO_FINDINGS_IN_YEAR
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,45 @@ def test_the_reports_figures_equal_the_metrics(bureau, report):
     assert "发现不如实受立案问题4起" in text and "执法问题整改闭环率50.0%，追究执法过错责任3人" in text
 
 
+def test_the_interference_register_counts_reach_the_main_measures(bureau, report):
+    """The register (防止干预司法"三个规定") in 2025, local time: leaders 2 (one in the first
+    minutes of the year), a police colleague and a procurator 2 insiders, a relative 1: 5 in
+    all. Not counted: 2024-12-31 23:50 and 2026-01-01 00:10 Shanghai, another bureau's record."""
+    from inspections.models import InterferenceRecord
+
+    def record(who, kind, when, recorder=bureau.officer):
+        InterferenceRecord.objects.create(
+            bureau_id=recorder.bureau_id,
+            unit_id=recorder.unit_id,
+            recorded_by=recorder,
+            recorded_at=when + timedelta(hours=1),
+            occurred_at=when,
+            who_name=who,
+            who_kind=kind,
+            method="phone",
+            case_reference="城关所盗窃案",
+            description="打招呼要求从轻处理",
+        )
+
+    record("某局长", "leader", at(2025, 1, 1, 0, 10))
+    record("某副局长", "leader", at(2025, 6, 3, 20))
+    record("某民警", "colleague", at(2025, 7, 1, 9))
+    record("某检察官", "judicial", at(2025, 8, 1, 9))
+    record("嫌疑人亲属", "relative", at(2025, 9, 1, 9))
+    record("上年", "leader", at(2024, 12, 31, 23, 50))
+    record("下年", "leader", at(2026, 1, 1, 0, 10))
+    record("外县", "leader", at(2025, 5, 1, 9), recorder=bureau.foreign_officer)
+    figures = services.report_snapshot(report)["figures"]
+    assert [figures[n]["text"] for n in ("interference_total", "interference_leaders", "interference_insiders")] == [
+        "5",
+        "2",
+        "2",
+    ]
+    text = services.snapshot_text(services.report_snapshot(report))
+    assert "插手具体案件处理等情况5起，其中领导干部干预2起、司法机关内部人员过问2起" in text
+    assert "{interference" not in text and "未知数据项" not in text
+
+
 def test_section_two_lists_the_years_findings_by_category_with_examples(bureau, report):
     """2025's findings of the bureau: 不如实受立案 f1 f2 f3 f4 (examples: f1 the most serious, then
     f2 and f3 by date; f4 is the least serious), 单人取证 f5, 文书不规范 f6. f7 (2024) and f8
@@ -129,6 +168,10 @@ def test_an_example_is_short_and_names_no_rule_code():
     long = "INT-03 疑似不如实受立案（有案不立）：" + "案" * 60 + "\n复核意见"
     text = example_text(unit="城关派出所", found_on=date(2025, 3, 5), description=long)
     assert text == "城关派出所3月5日，" + "案" * 39 + "…"
+    # a breach alert's sentence has no colon: the code goes all the same
+    breach = "CAS-08 单人取证（讯问仅一名民警在场）"
+    breach = example_text(unit="城关派出所", found_on=date(2025, 4, 2), description=breach)
+    assert breach == "城关派出所4月2日，单人取证（讯问仅一名民警在场）"
 
 
 def test_drafts_keep_versions(bureau, report):
