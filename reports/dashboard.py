@@ -43,7 +43,7 @@ def dashboard(*, user: User, period: Period) -> dict:
 
     assessed = [bureau[m.pk] for m in table.metrics if m.is_assessed]
 
-    # Colour counts per unit: shown only once the compliance rules have checked colours.
+    # Colour counts per unit: shown once a compliance run has checked the bureau (formulas._colours_checked).
     colours = {"available": False, "units": [], "red": [], "yellow": [], "green": [], "checked": 0}
     if all(code in by_code for code in COLOUR_CODES.values()):
         checked = bureau[by_code[COLOUR_CODES["green"]].pk].den if bureau else 0

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from reports import selectors, services
-from reports.formulas import FORMULAS
+from reports.formulas import FORMULAS, Window
 from reports.models import Metric, MonthlyFigure
 from reports.periods import parse_period, year_period
 from reports.tests.factories import hand_checked_year_with_cases
@@ -182,19 +182,46 @@ def test_the_dashboard_shows_figures_and_says_what_is_not_yet_available(client, 
     assert 'id="dashboard-data"' in page and "<script>" not in page.replace("<script src", "")
 
 
-def test_colour_counts_show_once_the_rules_have_checked(client, bureau, year):
-    from django.utils import timezone
+def test_colour_counts_count_every_report_by_its_colour_once_the_rules_have_run(client, bureau, year):
+    """A report that stays green is never written by the compliance run (no colour_at): it
+    counts as green all the same, beside the reports the run turned red or yellow."""
+    from django.db.models import Count
 
+    from cases.compliance import compliance_run
     from intake.models import Incident
 
-    Incident.objects.filter(pk__in=[year["A1"].pk, year["A2"].pk]).update(colour="red", colour_at=timezone.now())
-    Incident.objects.filter(pk=year["B8"].pk).update(colour_at=timezone.now())
-    services.figures_refresh_year(bureau_id=bureau.station_a.bureau_id, year=2025)
-    client.force_login(bureau.supervisor)
+    home = bureau.station_a.bureau_id
+    client.force_login(bureau.leadership)
+    # given no compliance run yet: the colours are only the default green, not shown
     colours = client.get(reverse("reports:dashboard"), {"period": "2025"}).context["colours"]
-    assert colours["available"]
-    assert dict(zip(colours["units"], colours["red"], strict=True)) == {"城关派出所": 2, "城东派出所": 0}
-    assert dict(zip(colours["units"], colours["green"], strict=True)) == {"城关派出所": 0, "城东派出所": 1}
+    assert not colours["available"]
+
+    # when three reports are fully registered (the others miss their first receiver: INT-05, yellow)
+    for key, officer in (("A5", bureau.officer), ("A7", bureau.officer), ("B10", bureau.other_officer)):
+        Incident.objects.filter(pk=year[key].pk).update(receiving_officer=officer, location="城关镇", is_anonymous=True)
+    # and the nightly run checks the bureau and the figures are recomputed
+    compliance_run(bureau=bureau.station_a.bureau)
+    services.figures_refresh_year(bureau_id=home, year=2025)
+
+    # then every 2025 report of each unit is counted under the colour it has
+    window = Window(bureau_id=home, start=YEAR.start, end=YEAR.end)
+    reports = Incident.objects.filter(bureau_id=home, received_at__gte=window.start_at, received_at__lt=window.end_at)
+    assert reports.filter(colour="green", colour_at__isnull=True).exists()  # untouched by the run
+    assert reports.exclude(colour="green").exists()  # and some the run turned red or yellow
+    by_colour = reports.values("unit__name", "colour").annotate(n=Count("id"))
+    expected = {(r["unit__name"], r["colour"]): r["n"] for r in by_colour}
+    colours = client.get(reverse("reports:dashboard"), {"period": "2025"}).context["colours"]
+    assert colours["available"] and colours["checked"] == reports.count() == 11
+    got = {
+        (unit, colour): colours[colour][i]
+        for i, unit in enumerate(colours["units"])
+        for colour in ("red", "yellow", "green")
+        if colours[colour][i]
+    }
+    assert got == expected
+    # and the drill-down of a unit's greens lists those reports
+    response = client.get(reverse("reports:records", args=["XX04"]), {"period": "2025", "unit": bureau.station_a.pk})
+    assert response.context["page"].paginator.count == expected[(bureau.station_a.name, "green")]
 
 
 def test_exports_have_chinese_headers_and_neutralise_formulas(client, bureau, year):
