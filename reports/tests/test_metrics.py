@@ -161,14 +161,18 @@ def test_a_unit_leader_sees_only_their_units_figures(client, bureau, year):
         ("officer", 403),
         ("leader", 403),
         ("legal_officer", 403),
-        ("supervisor", 200),
+        ("supervisor", 403),
         ("leadership", 200),
-        ("admin", 200),
+        ("admin", 403),
     ],
 )
-def test_the_dashboard_is_for_leadership_and_supervisors(client, bureau, year, role, status):
+def test_the_dashboard_is_for_leadership_only(client, bureau, year, role, status):
     client.force_login(getattr(bureau, role))
     assert client.get(reverse("reports:dashboard"), {"period": "2025"}).status_code == status
+    assert client.post(reverse("reports:refresh"), {"period": "2025"}).status_code == (302 if status == 200 else 403)
+    # the menu offers the dashboard to leadership alone
+    menu = client.get(reverse("home")).content.decode()
+    assert (f'href="{reverse("reports:dashboard")}"' in menu) == (status == 200)
 
 
 def test_the_dashboard_shows_figures_and_says_what_is_not_yet_available(client, bureau, year):
