@@ -35,6 +35,7 @@ from reports.models import (
     ReportRevision,
     ReportStatus,
 )
+from reports.pdf_writer import FontMissing
 from reports.periods import add_months
 from reports.permissions import can_edit_reports
 
@@ -287,7 +288,7 @@ def render_files(snapshot: dict, *, formats=("docx", "pdf"), progress=None) -> d
 
     progress = progress or (lambda phase, fraction: None)
     blocks = compose(snapshot)
-    title = blocks[[b.kind for b in blocks].index("title")].text
+    title = blocks[[b.kind for b in blocks].index("title")].text.replace("\n", "")
     created = datetime.fromisoformat(snapshot["signed_on"]).replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
     author = snapshot["texts"]["organ"]
     out = {}
@@ -331,6 +332,11 @@ def build_run(*, build_id: int) -> ReportBuild:
         build.docx_path, build.docx_sha256 = _store(build, "docx", files["docx"])
         build.pdf_path, build.pdf_sha256 = _store(build, "pdf", files["pdf"])
         build.status = BuildStatus.DONE
+    except FontMissing as exc:
+        # The machine lacks a font, not the code a fix: the message says what to install.
+        logger.error("report build %s failed: %s", build_id, exc)
+        build.status = BuildStatus.FAILED
+        build.message = str(exc)[:500]
     except Exception as exc:
         logger.exception("report build %s failed", build_id)
         build.status = BuildStatus.FAILED
