@@ -354,3 +354,25 @@ def test_a_missing_font_is_a_clear_message_not_a_traceback(bureau, settings, tmp
     settings.PORTAL_REPORT_BODY_FONT = str(tmp_path / "FandolFang-Regular.otf")
     with pytest.raises(CommandError, match="reports/fonts"):
         call_command("annual_report", year=2025, format="pdf", out=str(tmp_path / "r.pdf"), bureau=code)
+
+
+@pytest.mark.parametrize("how", ["publish", "draft"])
+def test_a_report_never_contradicts_itself_when_a_finding_changed_since_the_last_refresh(bureau, report, how):
+    """Section 一 counts the untruthful dispositions found from the stored figures; section 二
+    lists the findings as they are. A finding added after the nightly refresh must show in both
+    or in neither."""
+    # given a finding of the year added after the figures were computed
+    finding(bureau.station_b, "untruthful", 2, datetime(2025, 8, 8, 10, tzinfo=TZ), "盗窃警情作纠纷处理。")
+    assert selectors.bureau_values(bureau_id=report.bureau_id, period=year_period(2025))["JC02"].num == 4  # stale
+    # when the report is published (or its draft files generated)
+    if how == "publish":
+        services.report_publish(by=bureau.leadership, report_id=report.pk, signed_on=date(2026, 1, 20))
+        report.refresh_from_db()
+        snapshot = report.snapshot
+    else:
+        snapshot = services.report_draft_build(by=bureau.leadership, report_id=report.pk).snapshot
+    # then section 一's figure and section 二's count are the same five
+    untruthful = next(f for f in snapshot["findings"] if f["category"] == "不如实受立案")
+    assert snapshot["figures"]["untruthful_found"]["text"] == str(untruthful["count"]) == "5"
+    text = services.snapshot_text(snapshot)
+    assert "发现不如实受立案问题5起" in text and "（一）不如实受立案5个" in text
