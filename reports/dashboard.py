@@ -158,7 +158,7 @@ def dashboard(*, user: User, period: Period) -> dict:
         "alerts": alerts,
         "rectification": bureau.get(rectification.pk) if rectification else None,
         "chart": chart,
-        "latest_run": selectors.latest_run(user.bureau_id),
+        "state": table.state,
     }
 
 

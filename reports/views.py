@@ -25,7 +25,7 @@ from reports.exports import xlsx_response
 from reports.figures import FIGURES, unavailable_placeholders, unknown_placeholders
 from reports.formulas import FORMULAS
 from reports.models import EDITABLE_FIELDS, AnnualReport, BuildKind, BuildStatus, Metric, ReportBuild
-from reports.periods import parse_period, period_choices
+from reports.periods import parse_period, period_choices, year_period
 from reports.permissions import can_edit_reports, can_read_reports, can_refresh, can_view_dashboard, can_view_metrics
 from reports.records import DETAIL_URLS, columns_for, record_rows
 
@@ -34,10 +34,19 @@ def _period(request):
     return parse_period(request.GET.get("period"), default_year=default_year(request.user.bureau_id))
 
 
+STATUS_TEXT = {
+    "met": "达标",
+    "not_met": "未达标",
+    "unavailable": "暂无数据",
+    "not_computed": "未计算",
+    "no_data": "无数据",
+    "no_target": "未设目标",
+    "not_judged": "本期不评判",
+}
+
+
 def _met_text(value) -> str:
-    if not value.available:
-        return "暂无数据"
-    return {True: "达标", False: "未达标", None: "—"}[value.met]
+    return STATUS_TEXT[value.status]
 
 
 @login_required
@@ -136,7 +145,7 @@ def metric_list(request):
             "summary": table.met_summary(),
             "formulas": FORMULAS,
             "targets": {m.pk: selectors.target_text(m) for m in table.metrics},
-            "latest_run": selectors.latest_run(request.user.bureau_id),
+            "state": table.state,
         },
     )
 
@@ -252,7 +261,7 @@ def _editor_context(request, report: AnnualReport) -> dict:
             {n for name in EDITABLE_FIELDS for n in unavailable_placeholders(getattr(report, name), figures)}
         ),
         "unknown": sorted({n for name in EDITABLE_FIELDS for n in unknown_placeholders(getattr(report, name))}),
-        "latest_run": selectors.latest_run(report.bureau_id),
+        "state": selectors.figures_state(bureau_id=report.bureau_id, period=year_period(report.year)),
     }
 
 
@@ -294,7 +303,10 @@ def annual_preview(request, pk: int):
     else:
         services._ensure_figures(report.bureau_id, report.year)
         snapshot = services.report_snapshot(report)
-    return render(request, "reports/annual_preview.html", {"report": report, "blocks": compose(snapshot)})
+    state = selectors.figures_state(bureau_id=report.bureau_id, period=year_period(report.year))
+    return render(
+        request, "reports/annual_preview.html", {"report": report, "blocks": compose(snapshot), "state": state}
+    )
 
 
 @login_required

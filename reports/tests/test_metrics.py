@@ -262,3 +262,51 @@ def test_the_metrics_api_is_scoped(client, bureau, year):
     client.force_login(bureau.foreign_officer)
     data = client.get("/api/v1/metrics/values/", {"period": "2025"}).json()
     assert all(r["numerator"] == 0 for r in data["values"])
+
+
+def _row(page: str, name: str) -> str:
+    return next(row for row in page.split("<tr") if f"<td>{name}</td>" in row)
+
+
+def test_a_period_never_computed_judges_nothing_and_shows_no_as_of_time(client, bureau, year):
+    client.force_login(bureau.leadership)
+    # given 2024, which has records but which no refresh has covered (the fixture computes 2025)
+    response = client.get(reverse("reports:dashboard"), {"period": "2024"})
+    page = response.content.decode()
+    # then nothing is met, nothing has an "as of" time, and every figure says it is not computed
+    assert not response.context["state"].computed and response.context["summary"]["judged"] == 0
+    assert 'data-computed="false"' in page and "数据统计截至" not in page
+    assert 'data-status="met"' not in page and 'data-status="not_met"' not in page
+    assert 'data-status="not_computed"' in _row(page, "警情核查率")
+    assert "本期数据尚未统计" in page
+    metrics = client.get(reverse("reports:metrics"), {"period": "2024"}).content.decode()
+    assert "数据统计截至" not in metrics and "✓" not in metrics and "本期数据尚未统计" in metrics
+    assert client.get("/api/v1/metrics/values/", {"period": "2024"}).json()["computed"] is False
+    # while 2025 says as of when
+    page = client.get(reverse("reports:dashboard"), {"period": "2025"}).content.decode()
+    assert 'data-computed="true"' in page and "数据统计截至" in page
+
+
+def test_a_period_computed_in_part_names_the_months_not_computed(bureau, year):
+    from datetime import date
+
+    home = bureau.station_a.bureau_id
+    run = services.figures_refresh(bureau_id=home, start=date(2024, 1, 1), end=date(2024, 7, 1))
+    state = selectors.figures_state(bureau_id=home, period=parse_period("2024", default_year=2024))
+    assert state.computed and state.as_of == run.finished_at
+    assert state.missing_text == "2024-07, 2024-08, 2024-09, 2024-10, 2024-11, 2024-12"
+    first_half = selectors.figures_state(bureau_id=home, period=parse_period("2024-Q2", default_year=2024))
+    assert first_half.computed and not first_half.missing
+
+
+def test_a_rate_with_a_target_but_nothing_to_divide_reads_no_data_not_no_target(client, bureau, year):
+    client.force_login(bureau.leadership)
+    # December 2025: no public-order report was decided, so the acceptance rate (target ≥75%) has no value
+    page = client.get(reverse("reports:dashboard"), {"period": "2025-12"}).content.decode()
+    row = _row(page, "治安警情受案率")
+    assert 'data-status="no_data"' in row and "未设目标" not in row
+    # a count target belongs to the year: a month does not judge it
+    assert 'data-status="not_judged"' in _row(page, "法考通过人数")
+    # and a metric without a target still says so
+    assert Metric.objects.get(code="JC02").target is None
+    assert 'data-status="no_target"' in _row(page, Metric.objects.get(code="JC02").name)
