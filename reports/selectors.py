@@ -267,6 +267,26 @@ def drill_records(*, user: User, metric: Metric, formula: Formula, period: Perio
     return records
 
 
+def stored_value(*, user: User, metric: Metric, period: Period, unit: Unit | None) -> Value:
+    """The stored figure a drill-down lists the records of: one unit's, else the user's scope's."""
+    rows = MonthlyFigure.objects.filter(
+        bureau_id=user.bureau_id, metric=metric, month__gte=period.start, month__lt=period.end
+    )
+    if unit is not None:
+        rows = rows.filter(unit_id=unit.pk)
+    elif not user.is_bureau_wide:
+        rows = rows.filter(unit_id__in=visible_unit_ids(user))
+    sums = rows.aggregate(n=Sum("numerator"), d=Sum("denominator"))
+    return Value(
+        metric,
+        sums["n"] or 0,
+        sums["d"] or 0,
+        is_bureau=unit is None and user.is_bureau_wide,
+        period_kind=period.kind,
+        computed=figures_state(bureau_id=user.bureau_id, period=period).computed,
+    )
+
+
 def unit_in_scope(user: User, unit_id) -> Unit:
     """Raises Unit.DoesNotExist (a 404) for a unit outside the user's scope."""
     return Unit.objects.filter(id__in=visible_unit_ids(user)).get(pk=int(unit_id))

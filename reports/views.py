@@ -21,7 +21,7 @@ from reports import selectors, services
 from reports.dashboard import dashboard as dashboard_data
 from reports.dashboard import default_year
 from reports.document import compose
-from reports.exports import xlsx_response
+from reports.exports import figure, xlsx_response
 from reports.figures import FIGURES, unavailable_placeholders, unknown_placeholders
 from reports.formulas import FORMULAS
 from reports.models import EDITABLE_FIELDS, AnnualReport, BuildKind, BuildStatus, Metric, ReportBuild
@@ -62,7 +62,7 @@ def dashboard(request):
             [
                 v.metric.code,
                 v.metric.name,
-                v.text if v.available else "暂无数据",
+                figure(v),
                 selectors.target_text(v.metric),
                 _met_text(v),
                 v.metric.note,
@@ -80,7 +80,14 @@ def dashboard(request):
         return xlsx_response(f"三色警情-{stamp}.xlsx", "三色警情", ["单位", "红色", "黄色", "绿色"], rows)
     if export == "training":
         rows = [
-            [r["unit"], r["attendance"].text, r["participation"].text, r["tested"], r["pass_rate"].text, r["exam"]]
+            [
+                r["unit"],
+                figure(r["attendance"]),
+                figure(r["participation"]),
+                r["tested"],
+                figure(r["pass_rate"]),
+                r["exam"],
+            ]
             for r in data["training_rows"]
         ]
         headers = ["单位", "学法到课率", "抽测参考率", "抽测参考人次", "抽测合格率", "法考通过（本期新增）"]
@@ -124,9 +131,9 @@ def metric_list(request):
     if request.GET.get("export") == "xlsx":
         headers = ["单位", *[f"{m.code} {m.name}" for m in enabled]]
         index = {m.pk: i for i, m in enumerate(table.metrics)}
-        rows = [[u.name, *[values[index[m.pk]].text for m in enabled]] for u, values in table.unit_rows()]
+        rows = [[u.name, *[figure(values[index[m.pk]]) for m in enabled]] for u, values in table.unit_rows()]
         if table.bureau is not None:
-            rows.append(["全局", *[table.bureau[m.pk].text for m in enabled]])
+            rows.append(["全局", *[figure(table.bureau[m.pk]) for m in enabled]])
         record_export(request, "reports.metrics", period=period.key)
         return xlsx_response(f"执法数据-{period.key}.xlsx", "执法数据", headers, rows)
     rows = []
@@ -184,6 +191,8 @@ def metric_records(request, code: str):
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # The stored figure beside the live list: they differ when the data changed since the refresh.
+    stored = selectors.stored_value(user=request.user, metric=metric, period=period, unit=unit)
     return render(
         request,
         "reports/records.html",
@@ -198,6 +207,9 @@ def metric_records(request, code: str):
             "rows": record_rows(formula.model, page.object_list, columns),
             "query": query.urlencode(),
             "detail_url": DETAIL_URLS.get(formula.model),
+            "stored": stored,
+            "stored_count": stored.den if part == "denominator" else stored.num,
+            "state": selectors.figures_state(bureau_id=request.user.bureau_id, period=period),
         },
     )
 

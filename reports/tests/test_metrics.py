@@ -133,7 +133,7 @@ def test_the_drill_down_lists_the_records_behind_the_figure(client, bureau, year
             assert response.context["page"].paginator.count == expected.den, (code, unit)
 
 
-def test_the_drill_down_of_untruthful_dispositions_lists_the_records(client, bureau, year):
+def test_the_drill_down_of_declined_reports_lists_the_records(client, bureau, year):
     client.force_login(bureau.leadership)
     response = client.get(reverse("reports:records", args=["JC05"]), {"period": "2025"})
     numbers = {row[1] for row in response.context["rows"]}
@@ -192,8 +192,10 @@ def test_colour_counts_count_every_report_by_its_colour_once_the_rules_have_run(
     from django.db.models import Count
 
     from cases.compliance import compliance_run
+    from cases.services import reference_data_ensure
     from intake.models import Incident
 
+    reference_data_ensure()  # the rules come with a data migration; a flushing test may have emptied them
     home = bureau.station_a.bureau_id
     client.force_login(bureau.leadership)
     # given no compliance run yet: the colours are only the default green, not shown
@@ -310,3 +312,77 @@ def test_a_rate_with_a_target_but_nothing_to_divide_reads_no_data_not_no_target(
     # and a metric without a target still says so
     assert Metric.objects.get(code="JC02").target is None
     assert 'data-status="no_target"' in _row(page, Metric.objects.get(code="JC02").name)
+
+
+def test_the_dashboard_tiles_and_charts_open_the_records_behind_them(client, bureau, year):
+    import json
+    import re
+
+    client.force_login(bureau.leadership)
+    response = client.get(reverse("reports:dashboard"), {"period": "2025"})
+    page = response.content.decode()
+    # each tile links to its drill-down, which lists as many records as the tile says
+    for testid, figure in (("kpi-registered", "11"), ("kpi-checked", "10"), ("kpi-tested", "2")):
+        href, text = re.search(rf'data-testid="{testid}" href="([^"]+)">([^<]+)<', page).groups()
+        assert text == figure
+        drilled = client.get(href.replace("&amp;", "&"))
+        assert drilled.context["page"].paginator.count == int(figure), testid
+    # the charts carry what a click opens: the records page of a metric, by unit or by month
+    chart = json.loads(re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', page).group(1))
+    assert chart["links"]["records"] == reverse("reports:records", args=["CODE"])
+    assert chart["links"]["period"] == "2025" and chart["trend"]["keys"][0] == "2025-01"
+    units = dict(zip(chart["training"]["units"], chart["training"]["unitIds"], strict=True))
+    url = chart["links"]["records"].replace("CODE", chart["links"]["training"]["attendance"])
+    drilled = client.get(url, {"period": "2025", "unit": units[bureau.station_a.name]})
+    assert drilled.context["page"].paginator.count == unit_values(bureau.leadership, bureau.station_a)["XX01"].num
+    january = client.get(reverse("reports:records", args=["JC01"]), {"period": chart["trend"]["keys"][0]})
+    assert january.context["page"].paginator.count == chart["trend"]["checked"][0] == 4
+
+
+def test_the_drill_down_shows_the_figure_and_its_time_beside_the_live_list(client, bureau, year):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from reports.tests.factories import incident
+
+    client.force_login(bureau.leadership)
+    response = client.get(reverse("reports:records", args=["JC01"]), {"period": "2025"})
+    page = response.content.decode()
+    assert 'data-stored="10" data-live="10"' in page
+    assert "统计数据（截至" in page and "90.9%" in page and "两者一致" in page
+    # when a report is decided after the refresh, the live list has one more than the figure
+    incident(
+        bureau.station_a,
+        datetime(2025, 6, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai")),
+        "dispute",
+        "no_case",
+        timedelta(hours=1),
+    )
+    page = client.get(reverse("reports:records", args=["JC01"]), {"period": "2025"}).content.decode()
+    assert 'data-stored="10" data-live="11"' in page and "统计之后数据有变动" in page
+    # a period never computed says so
+    page = client.get(reverse("reports:records", args=["JC01"]), {"period": "2024"}).content.decode()
+    assert "本期数据尚未统计" in page and "统计数据（截至" not in page
+
+
+def test_excel_exports_write_figures_as_numbers(client, bureau, year):
+    client.force_login(bureau.leadership)
+
+    def sheet(url, **query):
+        response = client.get(url, {"period": "2025", **query})
+        return load_workbook(io.BytesIO(response.content)).active
+
+    metrics = sheet(reverse("reports:dashboard"), export="metrics")
+    rows = {row[0].value: row for row in metrics.iter_rows(min_row=2)}
+    check_rate, overdue = rows["JC01"][2], rows["JC06"][2]
+    assert check_rate.data_type == "n" and check_rate.value == pytest.approx(0.909)
+    assert check_rate.number_format == "0.0%"
+    assert overdue.data_type == "n" and overdue.value == 3
+    assert rows["JC12"][2].value is None and rows["JC12"][4].value == "暂无数据"  # no source: no number
+    training = sheet(reverse("reports:dashboard"), export="training")
+    station = next(r for r in training.iter_rows(min_row=2) if r[0].value == bureau.station_a.name)
+    assert station[1].data_type == "n" and station[1].value == pytest.approx(0.5) and station[1].number_format == "0.0%"
+    grid = sheet(reverse("reports:metrics"), export="xlsx")
+    header = [c.value for c in grid[1]]
+    whole = next(r for r in grid.iter_rows(min_row=2) if r[0].value == "全局")
+    assert whole[header.index("JC01 警情核查率")].data_type == "n"

@@ -98,6 +98,21 @@ def test_the_dashboard_draws_its_charts(page, bureau, year):
     assert page.get_by_test_id("rectification").inner_text().startswith("50.0%")
     assert page.get_by_test_id("alerts-unavailable").count() == 0
 
+    # a click on January's bar of reports registered opens those reports
+    point = page.evaluate(
+        """() => {
+            const el = document.getElementById("chart-trend");
+            const chart = echarts.getInstanceByDom(el);
+            const [x, y] = chart.convertToPixel({seriesIndex: 0}, [0, 1]);
+            const box = el.getBoundingClientRect();
+            return [box.left + x, box.top + y];
+        }"""
+    )
+    page.mouse.click(*point)
+    page.wait_for_url("**/reports/metrics/JC01/records/**")
+    assert "period=2025-01" in page.url and "part=denominator" in page.url
+    assert page.get_by_test_id("figure-vs-list").get_attribute("data-live") == "4"  # A1 A2 B8 B11
+
 
 @pytest.fixture
 def second_page(browser, live_server):
