@@ -297,8 +297,12 @@ PORTAL_IMPORT_MAX_BYTES = env.int("PORTAL_IMPORT_MAX_BYTES", default=100 * 1024 
 # Connections that load an import's batches at once (intake/importing.py): one per core, up to 4.
 PORTAL_IMPORT_LOADERS = env.int("PORTAL_IMPORT_LOADERS", default=min(os.cpu_count() or 1, 4))
 PORTAL_EXPORT_MAX_ROWS = env.int("PORTAL_EXPORT_MAX_ROWS", default=50_000)
-# The annual report's PDF embeds the Noto CJK faces of Debian's fonts-noto-cjk from here.
+# The annual report's PDF embeds the Noto CJK faces of Debian's fonts-noto-cjk from here (title,
+# headings, page numbers), and its body's 仿宋 face from the file the portal ships (reports/fonts).
 PORTAL_REPORT_FONT_DIR = env.str("PORTAL_REPORT_FONT_DIR", default="/usr/share/fonts/opentype/noto")
+PORTAL_REPORT_BODY_FONT = env.str(
+    "PORTAL_REPORT_BODY_FONT", default=str(BASE_DIR / "reports" / "fonts" / "FandolFang-Regular.otf")
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Evidence attached to findings and rectification answers (PDF, PNG, JPEG), per file.
 PORTAL_ATTACHMENT_MAX_BYTES = env.int("PORTAL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)

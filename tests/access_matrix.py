@@ -403,14 +403,15 @@ MATRIX: dict[str, Route] = {
         GET(only(200, *BUREAU_READERS)), POST(only(200, *BUREAU_READERS)), obj="committee"
     ),
     # --- reports ---
+    # The dashboard (and its recompute button) is leadership's alone.
     "reports:dashboard": page(
-        GET(only(200, *BUREAU_READERS)),
+        GET(only(200, "leadership")),
         *(
-            GET(only(200, *BUREAU_READERS), query=f"export={table}", name=table, export="reports.dashboard")
+            GET(only(200, "leadership"), query=f"export={table}", name=table, export="reports.dashboard")
             for table in ("metrics", "colours", "training", "alerts", "ranking")
         ),
     ),
-    "reports:refresh": page(POST(only(302, *BUREAU_READERS))),
+    "reports:refresh": page(POST(only(302, "leadership"))),
     "reports:metrics": page(GET(NOT_OFFICER), xlsx(NOT_OFFICER, "reports.metrics", query="export=xlsx")),
     "reports:records": page(GET(NOT_OFFICER), xlsx(NOT_OFFICER, "reports.records", query="export=xlsx"), obj="metric"),
     # Supervisors read the annual report; leadership (and the administrator) write it. The
