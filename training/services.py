@@ -9,14 +9,17 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from org.models import Role, Unit, User
+from org.notifications import Kind, notify
 from org.versioning import check_version, lock_at_version
 from training.models import (
     LETTERS,
@@ -854,17 +857,31 @@ FROM training_qualification q
 JOIN org_user u ON u.id = q.officer_id AND u.is_active
 WHERE q.expires_on >= %(today)s AND q.expires_on <= %(today)s + %(s1)s
 ON CONFLICT (qualification_id, expires_on, days_before) DO NOTHING
+RETURNING bureau_id, officer_id, qualification_id, days_before, expires_on
 """
 
 
 @transaction.atomic
 def qualification_reminders_create(*, now: datetime | None = None) -> int:
-    """One reminder per qualification per stage (90, 30, 7 days before expiry); safe to run twice."""
+    """One reminder per qualification per stage (90, 30, 7 days before expiry); safe to run twice.
+    Each new reminder also reaches the officer's inbox (the bell)."""
     now = now or timezone.now()
     s1, s2, s3 = REMINDER_STAGES
     with connection.cursor() as cursor:
         cursor.execute(_REMINDERS, {"today": timezone.localdate(now), "now": now, "s1": s1, "s2": s2, "s3": s3})
-        return cursor.rowcount
+        created = cursor.fetchall()
+    kinds = dict(Qualification.objects.filter(pk__in=[row[2] for row in created]).values_list("pk", "kind"))
+    labels = dict(QualificationKind.choices)
+    url = reverse("training:qualifications")
+    with translation.override(settings.LANGUAGE_CODE):
+        for bureau_id, officer_id, qualification_id, days_before, expires_on in created:
+            title = _("Your %(qualification)s expires on %(date)s (within %(days)d days): renew it in time.") % {
+                "qualification": labels.get(kinds.get(qualification_id), ""),
+                "date": expires_on.isoformat(),
+                "days": days_before,
+            }
+            notify(recipients=[officer_id], kind=Kind.REMINDER, title=title, url=url, bureau=bureau_id)
+    return len(created)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from org.models import Notification
 from training import services
 from training.models import QualificationKind, QualificationReminder
 from training.selectors import expired_reminders_for, reminders_for, unread_reminders_for
@@ -43,6 +44,12 @@ def test_reminders_come_at_90_30_and_7_days_before_expiry_and_only_once(bureau):
         QualificationReminder.objects.filter(qualification=qualification).values_list("days_before", flat=True)
     )
     assert sorted(stages) == [7, 30, 90]
+    # each reminder reached the officer's inbox once, in Chinese, linking to the qualifications page
+    inbox = list(Notification.objects.filter(recipient=bureau.officer, kind="reminder").order_by("created_at"))
+    assert [n.title for n in inbox] == [
+        f"您的基本级执法资格将于2025-06-30到期（{days}天内），请及时复审。" for days in (90, 30, 7)
+    ]
+    assert {n.url for n in inbox} == {reverse("training:qualifications")}
 
 
 def test_the_officer_and_the_supervisor_see_the_reminder_others_do_not(bureau):
