@@ -68,14 +68,25 @@ EXAMPLE_LENGTH = 40
 # category already, so the example keeps what happened: the code goes, and the rule's name up to
 # its colon where there is one.
 RULE_PREFIX = re.compile(r"^[A-Z]{3}-\d{2} (?:[^：\n]*：)?")
+# A deadline as the rules write it, "期限 2025-01-17 24:00", read in a report as "期限1月17日24时".
+DEADLINE = re.compile(r" ?(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})")
+
+
+def _chinese_deadline(match: re.Match) -> str:
+    _, month, day, hour, minute = (int(part) for part in match.groups())
+    return f"{month}月{day}日{hour}时" + (f"{minute}分" if minute else "")
 
 
 def example_text(*, unit: str, found_on: date, description: str) -> str:
     """'城关派出所3月5日，讯问时仅一名民警在场': the unit, the day found, the problem in short."""
     line = next((part.strip() for part in description.splitlines() if part.strip()), "")
     line = RULE_PREFIX.sub("", line).rstrip("。；;，,")
+    line = DEADLINE.sub(_chinese_deadline, line)
     if len(line) > EXAMPLE_LENGTH:
-        line = line[: EXAMPLE_LENGTH - 1] + "…"
+        line = line[: EXAMPLE_LENGTH - 1]
+        if line.rfind("（") > line.rfind("）"):  # a bracket cut open: drop its part, not half of it
+            line = line[: line.rfind("（")]
+        line = line.rstrip("，、；： ") + "…"
     return f"{unit}{found_on.month}月{found_on.day}日，{line}" if line else f"{unit}{found_on.month}月{found_on.day}日"
 
 

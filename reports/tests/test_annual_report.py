@@ -175,6 +175,18 @@ def test_an_example_is_short_and_names_no_rule_code():
     assert breach == "城关派出所4月2日，单人取证（讯问仅一名民警在场）"
 
 
+def test_an_example_reads_its_deadline_in_chinese_and_never_cuts_a_bracket_open():
+    deadline = "INT-02 刑事案件立案审查超期：已超过期限 2025-02-06 24:00（JBZX-20250203-0002）\n经核查属实"
+    text = example_text(unit="接报案中心", found_on=date(2025, 2, 8), description=deadline)
+    assert text == "接报案中心2月8日，已超过期限2月6日24时（JBZX-20250203-0002）"
+    cut = "INT-03 不如实受立案：" + "案" * 30 + "（JBZX-20250203-0002）"
+    text = example_text(unit="城关派出所", found_on=date(2025, 3, 5), description=cut)
+    assert text == "城关派出所3月5日，" + "案" * 30 + "…"
+    assert example_text(unit="城关派出所", found_on=date(2025, 3, 5), description="期限 2025-03-01 17:30 已过") == (
+        "城关派出所3月5日，期限3月1日17时30分 已过"
+    )
+
+
 def test_drafts_keep_versions(bureau, report):
     now = datetime(2026, 1, 5, 9, 0, tzinfo=TZ)
     services.report_save(by=bureau.leadership, report_id=report.pk, data={"plan": "（一）第一稿。"}, now=now)
