@@ -20,7 +20,9 @@ venv: $(STAMP)
 locale: venv
 	$(BIN)/python scripts/compile_messages.py
 
+# The portal runs without the report's fonts, but its PDFs cannot be built: say so and go on.
 run: venv locale
+	scripts/ensure_fonts.sh || echo "warning: without fonts-noto-cjk the annual report's PDF cannot be generated" >&2
 	$(BIN)/python scripts/run_portal.py
 
 lint: venv
@@ -32,6 +34,7 @@ format: venv
 	$(BIN)/ruff check --fix .
 
 test: venv locale
+	scripts/ensure_fonts.sh
 	scripts/ensure_browser.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 
@@ -45,6 +46,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# The key the bench's gunicorn signs sessions with (browser sessions made here must match it).
+SERVER_SECRET_KEY = "bench-" + "x" * 50
+
+
 @contextmanager
 def server(ctx: dict, *, workers: int = 4, threads: int = 1) -> Iterator[int]:
     """gunicorn with production settings on the bench database; yields its port."""
@@ -52,7 +57,7 @@ def server(ctx: dict, *, workers: int = 4, threads: int = 1) -> Iterator[int]:
     env = dict(
         ctx["env"],
         DJANGO_SETTINGS_MODULE="config.settings",
-        DJANGO_SECRET_KEY="bench-" + "x" * 50,
+        DJANGO_SECRET_KEY=SERVER_SECRET_KEY,
         DJANGO_SECURE_COOKIES="0",
         DJANGO_DEBUG="0",
         DJANGO_LOG_LEVEL="WARNING",
@@ -104,13 +109,19 @@ class Client:
     def __post_init__(self):
         self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
 
-    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, float, float, bytes]:
-        """Returns (status, client ms, server ms from Server-Timing, body)."""
+    def request(
+        self, method: str, path: str, body: dict | None = None, *, form: list[tuple[str, str]] | None = None
+    ) -> tuple[int, float, float, bytes]:
+        """Returns (status, client ms, server ms from Server-Timing, body). `body` is sent as
+        JSON (the API), `form` url-encoded (as a page's fetch() sends it)."""
         headers = dict(self.headers)
         payload = None
         if body is not None:
             payload = json.dumps(body, ensure_ascii=False).encode()
             headers["Content-Type"] = "application/json"
+        elif form is not None:
+            payload = urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.perf_counter()
         self.conn.request(method, path, body=payload, headers=headers)
         response = self.conn.getresponse()
@@ -167,6 +178,31 @@ def run_concurrently(
         "client_ms": summary([c for _, c, _ in results if c == c]),
         "server_ms": summary([s for _, _, s in results if s == s]),
     }
+
+
+def browser_session(user) -> tuple[str, str]:
+    """A signed-in browser session of `user` for the bench's gunicorn, and a CSRF token: the
+    (Cookie, X-CSRFToken) headers a page's fetch() sends. Made here with the server's key."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test.utils import override_settings
+    from django.utils.crypto import get_random_string
+
+    with override_settings(SECRET_KEY=SERVER_SECRET_KEY):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        if user.role in settings.PORTAL_TWO_FACTOR_ROLES:
+            from django_otp import devices_for_user
+
+            device = next(devices_for_user(user, confirmed=True), None)
+            if device is not None:
+                session["otp_device_id"] = device.persistent_id
+        session.create()
+    token = get_random_string(32)
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={token}", token
 
 
 def api_token(ctx: dict, police_number: str) -> str:

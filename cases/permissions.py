@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from org.models import Role, User
-from org.scope import visible_unit_ids
+from org.scope import sees_unit
 
 UNIT_ROLES = (Role.OFFICER, Role.UNIT_LEADER)
 REVIEW_ROLES = (Role.LEGAL_OFFICER, Role.SUPERVISOR, Role.ADMIN)
-
-
-def _sees_unit(user: User, unit_id: int, bureau_id: int) -> bool:
-    return bureau_id == user.bureau_id and visible_unit_ids(user).filter(id=unit_id).exists()
 
 
 def can_enter_steps(user: User, unit_id: int, bureau_id: int) -> bool:
@@ -29,4 +25,4 @@ def can_review_steps(user: User, unit_id: int, bureau_id: int) -> bool:
 def can_review_alerts(user: User, alert=None) -> bool:
     if not user.is_authenticated or user.role not in REVIEW_ROLES:
         return False
-    return alert is None or _sees_unit(user, alert.unit_id, alert.bureau_id)
+    return alert is None or sees_unit(user, alert.unit_id, alert.bureau_id)

@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "config.middleware.ApiNotFoundMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -167,7 +167,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Idle sessions end after 30 minutes: every request pushes the expiry on.
 SESSION_COOKIE_AGE = env.int("PORTAL_SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle timeout is kept by config.middleware.IdleSessionMiddleware, which pushes the expiry
+# on at most once per SESSION_REFRESH_SECONDS instead of writing the session on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env.int("PORTAL_SESSION_REFRESH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Lockout after 5 failures for 10 minutes, by account and, separately, by address.
@@ -294,8 +297,12 @@ PORTAL_IMPORT_MAX_BYTES = env.int("PORTAL_IMPORT_MAX_BYTES", default=100 * 1024 
 # Connections that load an import's batches at once (intake/importing.py): one per core, up to 4.
 PORTAL_IMPORT_LOADERS = env.int("PORTAL_IMPORT_LOADERS", default=min(os.cpu_count() or 1, 4))
 PORTAL_EXPORT_MAX_ROWS = env.int("PORTAL_EXPORT_MAX_ROWS", default=50_000)
-# The annual report's PDF embeds the Noto CJK faces of Debian's fonts-noto-cjk from here.
+# The annual report's PDF embeds the Noto CJK faces of Debian's fonts-noto-cjk from here (title,
+# headings, page numbers), and its body's 仿宋 face from the file the portal ships (reports/fonts).
 PORTAL_REPORT_FONT_DIR = env.str("PORTAL_REPORT_FONT_DIR", default="/usr/share/fonts/opentype/noto")
+PORTAL_REPORT_BODY_FONT = env.str(
+    "PORTAL_REPORT_BODY_FONT", default=str(BASE_DIR / "reports" / "fonts" / "FandolFang-Regular.otf")
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Evidence attached to findings and rectification answers (PDF, PNG, JPEG), per file.
 PORTAL_ATTACHMENT_MAX_BYTES = env.int("PORTAL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)

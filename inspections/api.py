@@ -65,7 +65,11 @@ class FindingViewSet(
 @extend_schema_view(
     list=extend_schema(
         summary="Rectification orders in scope",
-        parameters=[OpenApiParameter("status", OpenApiTypes.STR, description="open, or one status")],
+        parameters=[
+            OpenApiParameter(
+                "status", OpenApiTypes.STR, description="open, overdue (open and past its deadline), or one status"
+            )
+        ],
     ),
     retrieve=extend_schema(summary="One order with its answers and transitions"),
 )

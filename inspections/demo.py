@@ -4,17 +4,22 @@ committee's quarters; deterministic from ctx.rng and ctx.year."""
 
 from __future__ import annotations
 
+import struct
+import zlib
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from inspections import reference, services
+from inspections import attachments, reference, services
 from inspections.models import (
+    OVERDUE,
     AccountabilityCase,
     AccountabilityDecision,
     AccountabilityStatus,
+    Attachment,
     CommitteePeriod,
     DutyShift,
     Finding,
@@ -35,10 +40,11 @@ from inspections.models import (
 )
 from inspections.periods import parse
 from inspections.selectors import period_analysis
-from org.demo import DemoContext, person_name
+from org.demo import DEMO_ACCOUNTS, DemoContext, person_name
 from org.models import CASE_HANDLING_KINDS, Role, Unit, User
 
 D = timedelta(days=1)
+DEMO_OFFICER = next(number for number, role in DEMO_ACCOUNTS if role == Role.OFFICER)
 H = timedelta(hours=1)
 
 SOURCE_WEIGHTS = [
@@ -91,7 +97,7 @@ def seed_inspections(ctx: DemoContext) -> None:
         target.setdefault(user.unit_id, []).append(user)
 
     reference.seed()  # (a flushed test database has lost the data migration's rows)
-    _confirm_some_alerts(bureau.pk, now)
+    _confirm_some_alerts(bureau.pk, now, ctx.year)
     from_alerts = services.findings_from_confirmed_alerts(bureau_id=bureau.pk, notify_units=False)
 
     # The supervisors' own inspections (巡查), about three a week across the bureau.
@@ -135,6 +141,7 @@ def seed_inspections(ctx: DemoContext) -> None:
         ]
     )
     _run_the_loop(ctx, bureau, now, officers_by_unit, leaders_by_unit)
+    _evidence(ctx, bureau)
     _accountability(ctx, bureau, now, supervisors, leaders_by_unit)
     services.points_award(bureau_id=bureau.pk, until=now)
     _interference(ctx, bureau, now, units, officers_by_unit)
@@ -144,9 +151,12 @@ def seed_inspections(ctx: DemoContext) -> None:
     ctx.progress("inspections", ctx.extra["findings"], ctx.extra["findings"])
 
 
-def _confirm_some_alerts(bureau_id: int, now: datetime) -> None:
-    """The legal officers review the alerts of the year-end run in the first days after it:
-    a tenth confirmed (they become findings), a tenth dismissed, the rest still waiting."""
+def _confirm_some_alerts(bureau_id: int, now: datetime, year: int) -> None:
+    """The legal officers review a fifth of the alerts of the year-end run: a tenth confirmed
+    (they become findings), a tenth dismissed, the rest still waiting. The reviewed ones are
+    dated as if the nightly run had raised them the day after the breach (the deadline passed,
+    or the record was made) and they were reviewed within two days: inside the demo year, so
+    that the year's committee analyses and the leaders' evaluation see them."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -155,54 +165,84 @@ def _confirm_some_alerts(bureau_id: int, now: datetime) -> None:
                 -- same alerts in any database (ids depend on its sequences).
                 SELECT id, row_number() OVER (ORDER BY incident_id, rule_id) AS n
                 FROM cases_alert WHERE bureau_id = %(bureau)s AND status = 'open'
+            ), picked AS (
+                SELECT a.id, r.n,
+                       LEAST(GREATEST(COALESCE(a.due_at, c.opened_at, i.received_at) + interval '1 day',
+                                      %(year_start)s), %(latest)s) AS raised
+                FROM cases_alert a
+                JOIN ranked r ON r.id = a.id
+                LEFT JOIN cases_case c ON c.id = a.case_id
+                LEFT JOIN intake_incident i ON i.id = a.incident_id
+                WHERE r.n %% 10 < 2
             )
             UPDATE cases_alert a SET
-                status = CASE WHEN r.n %% 10 = 0 THEN 'confirmed' ELSE 'dismissed' END,
+                status = CASE WHEN p.n %% 10 = 0 THEN 'confirmed' ELSE 'dismissed' END,
+                opened_at = LEAST(a.opened_at, p.raised),
                 reviewed_by_id = COALESCE(a.assignee_id, (SELECT min(id) FROM org_user
                                           WHERE bureau_id = a.bureau_id AND role = 'supervisor')),
-                reviewed_at = a.opened_at + ((r.n %% 40) + 2) * interval '1 hour',
-                review_note = CASE WHEN r.n %% 10 = 0 THEN '经核查属实'
+                reviewed_at = LEAST(a.opened_at, p.raised) + ((p.n %% 40) + 2) * interval '1 hour',
+                review_note = CASE WHEN p.n %% 10 = 0 THEN '经核查属实'
                                    ELSE '经核查，系数据录入延迟，实际已按规定办理' END
-            FROM ranked r
-            WHERE a.id = r.id AND r.n %% 10 < 2
+            FROM picked p
+            WHERE a.id = p.id
             """,
-            {"bureau": bureau_id},
+            {
+                "bureau": bureau_id,
+                "year_start": _local(date(year, 1, 1), time(2)),
+                "latest": now - timedelta(days=3),
+            },
         )
+
+
+def _mark_overdue(events: list, order: RectificationOrder, status: str, before: datetime) -> None:
+    """The escalation task's mark, as it would have been made: the order's deadline passed
+    before `before` while it was open (in `status`)."""
+    if order.overdue_at is None and order.due_at < before:
+        events.append(
+            OrderEvent(
+                bureau_id=order.bureau_id,
+                order=order,
+                from_status=status,
+                to_status=OVERDUE,
+                at=order.due_at,
+                note="deadline passed",
+            )
+        )
+        order.overdue_at = order.due_at
 
 
 def _run_the_loop(ctx, bureau, now, officers_by_unit, leaders_by_unit) -> None:
     rng = ctx.rng
     orders = list(RectificationOrder.objects.filter(bureau=bureau).select_related("finding").order_by("id"))
+    # The orders made from confirmed alerts got their "issued" event with them.
+    issued = set(
+        OrderEvent.objects.filter(bureau=bureau, to_status=OrderStatus.ISSUED).values_list("order_id", flat=True)
+    )
     answers, events, changed = [], [], []
     for order in orders:
-        events.append(
-            OrderEvent(
-                bureau=bureau,
-                order=order,
-                from_status="",
-                to_status="issued",
-                by_id=order.issued_by_id,
-                at=order.issued_at,
+        if order.pk not in issued:
+            events.append(
+                OrderEvent(
+                    bureau=bureau,
+                    order=order,
+                    from_status="",
+                    to_status="issued",
+                    by_id=order.issued_by_id,
+                    at=order.issued_at,
+                )
             )
-        )
         responders = leaders_by_unit.get(order.unit_id) or officers_by_unit.get(order.unit_id) or []
         checker_id = order.finding.inspector_id
         t = order.issued_at
         status = OrderStatus.ISSUED
-        if not responders or not checker_id:
-            continue
-        if rng.random() < 0.88:
+
+        if responders and checker_id and rng.random() < 0.88:
             t = t + timedelta(hours=rng.randint(24, 20 * 24))
             if t < now:
-                if t > order.due_at:
-                    events.append(
-                        OrderEvent(bureau=bureau, order=order, from_status=status, to_status="overdue", at=order.due_at)
-                    )
-                    order.overdue_at = order.due_at
-                    status = OrderStatus.OVERDUE
                 rounds = 2 if rng.random() < 0.2 else 1
                 for round_ in range(rounds):
                     by = rng.choice(responders)
+                    _mark_overdue(events, order, status, t)
                     answers.append(
                         OrderAnswer(bureau=bureau, order=order, text=rng.choice(ANSWERS), answered_by=by, answered_at=t)
                     )
@@ -214,8 +254,10 @@ def _run_the_loop(ctx, bureau, now, officers_by_unit, leaders_by_unit) -> None:
                     if t >= now:
                         break
                     if round_ + 1 < rounds:
+                        _mark_overdue(events, order, status, t)
                         order.due_at = t + timedelta(days=7)
                         order.times_returned += 1
+                        order.overdue_at = None  # a new deadline
                         events.append(
                             OrderEvent(
                                 bureau=bureau,
@@ -232,6 +274,7 @@ def _run_the_loop(ctx, bureau, now, officers_by_unit, leaders_by_unit) -> None:
                         if t >= now:
                             break
                 if status == OrderStatus.ANSWERED and t < now and rng.random() < 0.92:
+                    _mark_overdue(events, order, status, t)
                     events.append(
                         OrderEvent(
                             bureau=bureau, order=order, from_status=status, to_status="verified", by_id=checker_id, at=t
@@ -240,6 +283,7 @@ def _run_the_loop(ctx, bureau, now, officers_by_unit, leaders_by_unit) -> None:
                     status, order.verified_at, order.verified_by_id = OrderStatus.VERIFIED, t, checker_id
                     t = t + timedelta(hours=rng.randint(1, 48))
                     if t < now:
+                        _mark_overdue(events, order, status, t)
                         events.append(
                             OrderEvent(
                                 bureau=bureau,
@@ -251,11 +295,8 @@ def _run_the_loop(ctx, bureau, now, officers_by_unit, leaders_by_unit) -> None:
                             )
                         )
                         status, order.closed_at, order.closed_by_id = OrderStatus.CLOSED, t, checker_id
-        if status in (OrderStatus.ISSUED, OrderStatus.RETURNED) and order.due_at < now:
-            events.append(
-                OrderEvent(bureau=bureau, order=order, from_status=status, to_status="overdue", at=order.due_at)
-            )
-            status, order.overdue_at = OrderStatus.OVERDUE, order.due_at
+        if status != OrderStatus.CLOSED:
+            _mark_overdue(events, order, status, now)
         order.status = status
         changed.append(order)
     OrderAnswer.objects.bulk_create(answers)
@@ -283,6 +324,17 @@ def _accountability(ctx, bureau, now, supervisors, leaders_by_unit) -> None:
         Finding.objects.filter(bureau=bureau, severity=1).exclude(officers=[]).order_by("found_at", "id")[:200]
     )
     chosen = rng.sample(serious, k=min(18, len(serious)))
+    # One case at least in the unit of the demo officer and leader (城关派出所), naming the officer.
+    demo_officer = User.objects.filter(bureau=bureau, police_number=DEMO_OFFICER).first()
+    if demo_officer and not any(f.unit_id == demo_officer.unit_id for f in chosen):
+        home = (
+            Finding.objects.filter(bureau=bureau, unit_id=demo_officer.unit_id, found_at__lt=now - 40 * D)
+            .exclude(officers=[])
+            .order_by("severity", "found_at", "id")
+        )
+        pick = home.filter(officers__contains=[demo_officer.pk]).first() or home.first()
+        if pick is not None:
+            chosen.append(pick)
     for index, finding in enumerate(sorted(chosen, key=lambda f: f.found_at)):
         by = rng.choice(supervisors)
         opened = finding.found_at + timedelta(days=rng.randint(3, 10))
@@ -303,7 +355,7 @@ def _accountability(ctx, bureau, now, supervisors, leaders_by_unit) -> None:
         )
         if not done:
             continue
-        officer_id = finding.officers[0]
+        officer_id = demo_officer.pk if demo_officer and demo_officer.pk in finding.officers else finding.officers[0]
         outcome = rng.choice(
             [Outcome.POINTS, Outcome.POINTS, Outcome.CRITICISM, Outcome.WRITTEN_REVIEW, Outcome.NOTICE]
         )
@@ -343,6 +395,91 @@ def _accountability(ctx, bureau, now, supervisors, leaders_by_unit) -> None:
                 issued_by=by,
                 issued_at=decided + timedelta(days=1) if decided + timedelta(days=1) < now else decided,
             )
+
+
+def _pdf(title: str) -> bytes:
+    """A small, valid one-page PDF whose page shows `title` (ASCII): a scanned record stands in."""
+    text = title.replace("\\", "").replace("(", "").replace(")", "")
+    stream = f"BT /F1 14 Tf 72 760 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _png(rgb: tuple[int, int, int], size: int = 48) -> bytes:
+    """A small, valid PNG of one colour: a photo stands in."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    row = b"\x00" + bytes(rgb) * size
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * size)) + chunk(b"IEND", b"")
+    )
+
+
+def _evidence(ctx, bureau) -> None:
+    """Evidence files on some findings (the inspector's record, a photo) and on some answers
+    (the unit's rectification report), written under MEDIA_ROOT like an upload."""
+    rng = ctx.rng
+    findings = list(Finding.objects.filter(bureau=bureau).exclude(source=Source.ALERT).order_by("found_at", "id")[:150])
+    answers = list(OrderAnswer.objects.filter(bureau=bureau).select_related("order").order_by("answered_at", "id"))
+    rows = []
+
+    def add(finding_id: int, by_id: int, at: datetime, name: str, content: bytes, answer=None) -> None:
+        checked = attachments.check(SimpleUploadedFile(name, content))
+        rows.append(
+            Attachment(
+                bureau=bureau,
+                finding_id=finding_id,
+                answer=answer,
+                path=attachments.write(checked, bureau_id=bureau.pk),
+                name=checked.name,
+                content_type=checked.content_type,
+                size=len(checked.content),
+                sha256=checked.sha256,
+                uploaded_by_id=by_id,
+                uploaded_at=at,
+            )
+        )
+
+    for finding in rng.sample(findings, k=min(30, len(findings))):
+        add(
+            finding.pk,
+            finding.inspector_id,
+            finding.found_at,
+            f"检查记录-{finding.pk}.pdf",
+            _pdf(f"Inspection record, finding {finding.pk}"),
+        )
+        if rng.random() < 0.5:
+            colour = (rng.randint(60, 200), rng.randint(60, 200), rng.randint(60, 200))
+            add(finding.pk, finding.inspector_id, finding.found_at, f"现场照片-{finding.pk}.png", _png(colour))
+    for answer in rng.sample(answers, k=min(20, len(answers))):
+        add(
+            answer.order.finding_id,
+            answer.answered_by_id,
+            answer.answered_at,
+            f"整改报告-{answer.order_id}.pdf",
+            _pdf(f"Rectification report, order {answer.order_id}"),
+            answer=answer,
+        )
+    Attachment.objects.bulk_create(rows)
 
 
 def _interference(ctx, bureau, now, units, officers_by_unit) -> None:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Severity
 from inspections.models import (
+    OVERDUE,
     FindingCategory,
     InterferenceMethod,
     InterfererKind,
@@ -78,13 +79,19 @@ class FindingForm(forms.Form):
 
 class FindingFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Order"), required=False, choices=[("", _("Any")), ("open", _("Not closed")), *OrderStatus.choices]
+        label=_("Order"),
+        required=False,
+        choices=[("", _("Any")), ("open", _("Not closed")), (OVERDUE, _("Overdue")), *OrderStatus.choices],
     )
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     category = forms.ModelChoiceField(
         label=_("Problem category"), queryset=FindingCategory.objects.filter(is_active=True), required=False
     )
     source = forms.ChoiceField(label=_("Found through"), choices=[("", _("Any")), *Source.choices], required=False)
+    # The committee page links a campaign's findings (?campaign=<id>).
+    campaign = forms.IntegerField(
+        label=_("Special campaign"), required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,7 +123,9 @@ class AccountabilityOpenForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    officer = forms.ModelChoiceField(label=_("Officer concerned"), queryset=User.objects.none())
+    # Not required: a proposed row (an officer involved, a leader of the unit) is left out by
+    # clearing its officer.
+    officer = forms.ModelChoiceField(label=_("Officer concerned"), queryset=User.objects.none(), required=False)
     liability = forms.ChoiceField(label=_("Liability"), choices=Liability.choices)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     points = forms.IntegerField(label=_("Points deducted"), min_value=0, max_value=100, required=False)
@@ -125,11 +134,16 @@ class DecisionForm(forms.Form):
     )
     note = forms.CharField(label=_("Remark"), required=False)
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = User.objects.filter(bureau_id=user.bureau_id, is_active=True).order_by(
-            "unit__code", "name"
-        )
+        self.fields["officer"].queryset = officers.select_related("unit").order_by("unit__code", "-role", "name")
+        self.fields["officer"].label_from_instance = _officer_label
+
+
+def _officer_label(user: User) -> str:
+    """ "王伟（100102）· 城关派出所 · 所队领导": the unit and the role tell leaders from officers."""
+    parts = [str(user), user.unit.name if user.unit_id else "", user.get_role_display()]
+    return " · ".join(p for p in parts if p)
 
 
 DecisionFormSet = forms.formset_factory(DecisionForm, extra=3, max_num=10, min_num=1, validate_min=True)

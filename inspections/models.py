@@ -201,24 +201,31 @@ class OrderStatus(models.TextChoices):
     ISSUED = "issued", _("Issued")
     ANSWERED = "answered", _("Answered")
     RETURNED = "returned", _("Returned")
-    OVERDUE = "overdue", _("Overdue")
     VERIFIED = "verified", _("Verified")
     CLOSED = "closed", _("Signed off")
 
 
-# The one table of the loop. Overdue is reached only by the escalation task, from any state
-# in which the unit owes an answer; an overdue order can still be answered (late).
+# The one table of the loop: whose move it is and what it may be.
 ORDER_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    OrderStatus.ISSUED: (OrderStatus.ANSWERED, OrderStatus.OVERDUE),
-    OrderStatus.RETURNED: (OrderStatus.ANSWERED, OrderStatus.OVERDUE),
-    OrderStatus.OVERDUE: (OrderStatus.ANSWERED,),
+    OrderStatus.ISSUED: (OrderStatus.ANSWERED,),
+    OrderStatus.RETURNED: (OrderStatus.ANSWERED,),
     OrderStatus.ANSWERED: (OrderStatus.VERIFIED, OrderStatus.RETURNED),
     OrderStatus.VERIFIED: (OrderStatus.CLOSED,),
     OrderStatus.CLOSED: (),
 }
 # The unit owes an answer in these.
-AWAITING_UNIT = (OrderStatus.ISSUED, OrderStatus.RETURNED, OrderStatus.OVERDUE)
-OPEN_STATUSES = (*AWAITING_UNIT, OrderStatus.ANSWERED, OrderStatus.VERIFIED)
+AWAITING_UNIT = (OrderStatus.ISSUED, OrderStatus.RETURNED)
+OPEN_STATUSES = (OrderStatus.ISSUED, OrderStatus.RETURNED, OrderStatus.ANSWERED, OrderStatus.VERIFIED)
+
+# Overdue is not a state but a mark beside it: an order still open when its deadline passes,
+# whichever party's move it is (the unit's answer, or the inspector's verification and sign-off),
+# is marked overdue by the escalation task (`overdue_at`, and an OrderEvent "→ overdue" from the
+# state it was in) and stays overdue, in that state, until it is signed off; the loop goes on
+# from the state as before. Only a return with a new deadline clears the mark.
+OVERDUE = "overdue"
+OVERDUE_MARKABLE = OPEN_STATUSES
+# What an OrderEvent may record: a move of the table, or the overdue mark.
+ORDER_EVENT_CHOICES = [*OrderStatus.choices, (OVERDUE, _("Overdue"))]
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -279,13 +286,14 @@ class RectificationOrder(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="closed") | Q(closed_at__isnull=False), name="order_closed_has_time"
             ),
-            models.CheckConstraint(
-                condition=~Q(status="overdue") | Q(overdue_at__isnull=False), name="order_overdue_has_time"
-            ),
         ]
         indexes = [
-            # The escalation task: WHERE status IN ('issued', 'returned') AND due_at < now.
-            models.Index(fields=["due_at"], condition=Q(status__in=["issued", "returned"]), name="order_due_idx"),
+            # The escalation task: WHERE status IN (open) AND overdue_at IS NULL AND due_at < now.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=["issued", "returned", "answered", "verified"], overdue_at__isnull=True),
+                name="order_due_idx",
+            ),
             # A unit's open orders by deadline, and the units' closure rates: WHERE unit_id IN (…) GROUP BY status.
             models.Index(fields=["unit", "status", "due_at"], name="order_unit_status_idx"),
         ]
@@ -297,6 +305,11 @@ class RectificationOrder(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        """Marked overdue and not yet signed off (the mark of a closed order is its history)."""
+        return self.overdue_at is not None and self.is_open
 
 
 class OrderAnswer(models.Model):
@@ -334,8 +347,8 @@ class OrderEvent(models.Model):
     order = models.ForeignKey(
         RectificationOrder, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("rectification order")
     )
-    from_status = models.CharField(_("from"), max_length=10, choices=OrderStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=10, choices=OrderStatus.choices)
+    from_status = models.CharField(_("from"), max_length=10, choices=ORDER_EVENT_CHOICES, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=ORDER_EVENT_CHOICES)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -355,6 +368,20 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+    @property
+    def note_text(self) -> str:
+        """The remark as shown: a system event stores a key (SYSTEM_NOTES), translated here."""
+        label = SYSTEM_NOTES.get(self.note)
+        return str(label) if label is not None else self.note
+
+
+# The remarks the system writes on its own events, stored as these keys (rows written before
+# the keys were introduced carry the same English words) and shown translated.
+SYSTEM_NOTES = {
+    "confirmed alert": _("Issued automatically from a confirmed alert"),
+    "deadline passed": _("The deadline passed before the order was signed off"),
+}
 
 
 class Attachment(models.Model):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from inspections.models import (
     OPEN_STATUSES,
+    OVERDUE,
     AccountabilityCase,
     Attachment,
     CommitteePeriod,
@@ -57,10 +58,17 @@ def orders_for(user: User) -> QuerySet[RectificationOrder]:
     return RectificationOrder.objects.filter(finding__in=findings_for(user).values("id"), bureau_id=user.bureau_id)
 
 
+# Open orders marked overdue (red): the overdue mark sits beside the state (models.OVERDUE).
+IS_OVERDUE = Q(status__in=OPEN_STATUSES, overdue_at__isnull=False)
+
+
 def order_list(*, user: User, status: str = "", unit_id: int | None = None) -> QuerySet[RectificationOrder]:
+    """status: "open", "overdue" (open and marked overdue), a state, or anything else for all."""
     orders = orders_for(user).select_related("unit", "finding__category")
     if status == "open":
         orders = orders.filter(status__in=OPEN_STATUSES)
+    elif status == OVERDUE:
+        orders = orders.filter(IS_OVERDUE)
     elif status in OrderStatus.values:
         orders = orders.filter(status=status)
     if unit_id:
@@ -78,6 +86,8 @@ def finding_list(*, user: User, filters: dict) -> QuerySet[Finding]:
         findings = findings.filter(source=filters["source"])
     if filters.get("status") == "open":
         findings = findings.filter(order__status__in=OPEN_STATUSES)
+    elif filters.get("status") == OVERDUE:
+        findings = findings.filter(order__status__in=OPEN_STATUSES, order__overdue_at__isnull=False)
     elif filters.get("status"):
         findings = findings.filter(order__status=filters["status"])
     if filters.get("campaign"):
@@ -87,6 +97,25 @@ def finding_list(*, user: User, filters: dict) -> QuerySet[Finding]:
 
 def involved_officers(finding: Finding) -> list[User]:
     return list(User.objects.filter(pk__in=finding.officers, bureau_id=finding.bureau_id).order_by("name"))
+
+
+def unit_leaders(finding: Finding) -> list[User]:
+    """The leaders of the finding's unit: who should have caught the problem (履职不力)."""
+    return list(
+        User.objects.filter(
+            bureau_id=finding.bureau_id, unit_id=finding.unit_id, role=Role.UNIT_LEADER, is_active=True
+        ).order_by("name")
+    )
+
+
+def accountability_candidates(finding: Finding, *, everyone: bool = False) -> QuerySet[User]:
+    """Whom an accountability case of the finding may name: the officers of its unit (its
+    leaders among them) and the officers involved, wherever they serve; or, asked for, anyone
+    of the bureau."""
+    candidates = User.objects.filter(bureau_id=finding.bureau_id, is_active=True)
+    if everyone:
+        return candidates
+    return candidates.filter(Q(unit_id=finding.unit_id) | Q(pk__in=finding.officers))
 
 
 def attachments_for(user: User) -> QuerySet[Attachment]:
@@ -118,7 +147,7 @@ def unit_overview(*, user: User, period: Period | None = None) -> list[UnitRow]:
         .annotate(
             total=Count("id"),
             open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-            overdue=Count("id", filter=Q(status=OrderStatus.OVERDUE)),
+            overdue=Count("id", filter=IS_OVERDUE),
             answered=Count("id", filter=Q(status=OrderStatus.ANSWERED)),
             closed=Count("id", filter=Q(status=OrderStatus.CLOSED)),
         )
@@ -190,6 +219,34 @@ def points_standings(*, user: User, period: Period) -> tuple[list[dict], list[di
         .order_by("-total", "unit__name")
     )
     return officers, units
+
+
+def points_officer(*, user: User, pk: int) -> User:
+    """An officer whose ledger the user may read, as the standings are scoped: an officer their
+    own; the others an officer of a unit they see, or one with lines in their scope. Raises
+    User.DoesNotExist (a 404) otherwise."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise User.DoesNotExist
+    if user.pk == pk:
+        return user
+    if user.role == Role.OFFICER:
+        raise User.DoesNotExist
+    officer = User.objects.select_related("unit").get(pk=pk, bureau_id=user.bureau_id)
+    in_unit = officer.unit_id is not None and visible_unit_ids(user).filter(id=officer.unit_id).exists()
+    if not (in_unit or points_for(user).filter(officer_id=pk).exists()):
+        raise User.DoesNotExist
+    return officer
+
+
+def points_ledger(*, user: User, officer_id: int, period: Period) -> QuerySet[PointsEntry]:
+    """The officer's ledger lines in the period that the user sees, in date order: each earned
+    for a case step (case, stage, points of the rate) or deducted by an accountability decision."""
+    return (
+        points_for(user)
+        .filter(officer_id=officer_id, on__gte=period.start, on__lte=period.end)
+        .select_related("unit", "step__case", "decision__case")
+        .order_by("on", "id")
+    )
 
 
 # --- Interference register ---
@@ -462,7 +519,7 @@ def campaign_progress(committee: CommitteePeriod) -> dict:
     counts = orders.aggregate(
         total=Count("id"),
         closed=Count("id", filter=Q(status=OrderStatus.CLOSED)),
-        overdue=Count("id", filter=Q(status=OrderStatus.OVERDUE)),
+        overdue=Count("id", filter=IS_OVERDUE),
     )
     counts["open"] = counts["total"] - counts["closed"]
     counts["closure_rate"] = _percent(counts["closed"], counts["total"])

@@ -41,6 +41,7 @@ class OrderSerializer(serializers.ModelSerializer):
     closed_by = serializers.SlugRelatedField(slug_field="police_number", read_only=True)
     answers = OrderAnswerSerializer(many=True, read_only=True)
     transitions = OrderEventSerializer(many=True, read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True, help_text=_("Open and past its deadline (marked overdue)."))
 
     class Meta:
         model = RectificationOrder
@@ -55,6 +56,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "issued_by",
             "answered_at",
             "times_returned",
+            "is_overdue",
             "overdue_at",
             "verified_at",
             "verified_by",

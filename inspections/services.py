@@ -15,14 +15,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from cases.models import Case, Severity
 from inspections import attachments
 from inspections.models import (
     ACCOUNTABILITY_TRANSITIONS,
+    AWAITING_UNIT,
     OPEN_STATUSES,
     ORDER_TRANSITIONS,
+    OVERDUE,
     AccountabilityCase,
     AccountabilityDecision,
     AccountabilityStatus,
@@ -53,20 +55,21 @@ from org.notifications import Kind, notify
 # Days a unit has to fix a finding, by severity, when the order comes from a confirmed alert.
 ORDER_DAYS = {Severity.HIGH: 7, Severity.MEDIUM: 15, Severity.LOW: 30}
 
-# What each move is called in messages ("An order that is answered cannot be closed.").
+# What each move is called in messages ("An order that is answered cannot be closed."): in the
+# context "order action" each is translated as the verb, which is how Chinese says it
+# ("……的整改通知不能答复").
 ACTIONS = {
-    OrderStatus.ANSWERED: gettext_lazy("answered"),
-    OrderStatus.RETURNED: gettext_lazy("returned"),
-    OrderStatus.VERIFIED: gettext_lazy("verified"),
-    OrderStatus.CLOSED: gettext_lazy("closed"),
-    OrderStatus.OVERDUE: gettext_lazy("marked overdue"),
+    OrderStatus.ANSWERED: pgettext_lazy("order action", "answered"),
+    OrderStatus.RETURNED: pgettext_lazy("order action", "returned"),
+    OrderStatus.VERIFIED: pgettext_lazy("order action", "verified"),
+    OrderStatus.CLOSED: pgettext_lazy("order action", "closed"),
 }
 
 
 def _move(order: RectificationOrder, *, to: str, by: User | None, note: str = "", **fields: Any) -> RectificationOrder:
     """One step of the loop: allowed by the table, guarded against a concurrent move, recorded."""
     if to not in ORDER_TRANSITIONS.get(order.status, ()):
-        if to == OrderStatus.CLOSED and order.status in (OrderStatus.ISSUED, OrderStatus.RETURNED, OrderStatus.OVERDUE):
+        if to == OrderStatus.CLOSED and order.status in AWAITING_UNIT:
             raise ValidationError(_("This order has no answer from the unit yet: it cannot be closed."))
         if to == OrderStatus.CLOSED and order.status == OrderStatus.ANSWERED:
             raise ValidationError(_("Verify the unit's answer before closing the order."))
@@ -223,7 +226,8 @@ WITH new_findings AS (
         occurred_at, found_at, inspector_id, officers, cross_inspection, campaign_id,
         excluded_from_scoring, exclusion_reason, created_at)
     SELECT a.bureau_id, a.unit_id, cat.id, a.severity, 'alert', a.id, a.incident_id, a.case_id,
-           r.code || ' ' || r.name || '：' || a.text
+           -- The alert's sentence names its rule already ("单人取证（…）", "…：已超过期限…").
+           r.code || ' ' || CASE WHEN starts_with(a.text, r.name) THEN a.text ELSE r.name || '：' || a.text END
                || CASE WHEN a.review_note <> '' THEN E'\n' || a.review_note ELSE '' END,
            COALESCE(a.due_at, a.opened_at), a.reviewed_at, a.reviewed_by_id,
            CASE WHEN a.officer_id IS NULL THEN '{}'::bigint[] ELSE ARRAY[a.officer_id] END,
@@ -371,6 +375,7 @@ def order_return(*, order: RectificationOrder, by: User, reason: str, due_at: da
         note=reason.strip(),
         due_at=due_at,
         times_returned=order.times_returned + 1,
+        overdue_at=None,  # the new deadline is ahead: overdue again only if it passes too
     )
     _notify_unit(
         order,
@@ -394,30 +399,36 @@ def order_close(*, order: RectificationOrder, by: User, note: str = "") -> Recti
 
 
 ESCALATE_SQL = """
-WITH moved AS (
-    UPDATE inspections_rectificationorder o SET status = 'overdue', overdue_at = %(now)s
+WITH marked AS (
+    UPDATE inspections_rectificationorder o SET overdue_at = %(now)s
     FROM (
         SELECT id, status FROM inspections_rectificationorder
-        WHERE status IN ('issued', 'returned') AND due_at < %(now)s
+        -- the open states (OVERDUE_MARKABLE), spelled as order_due_idx spells them
+        WHERE status IN ('issued', 'returned', 'answered', 'verified') AND overdue_at IS NULL AND due_at < %(now)s
         FOR UPDATE SKIP LOCKED
     ) old
-    WHERE o.id = old.id AND o.status = old.status
-    RETURNING o.id, o.bureau_id, o.unit_id, old.status AS from_status
+    WHERE o.id = old.id AND o.status = old.status AND o.overdue_at IS NULL
+    RETURNING o.id, o.bureau_id, o.unit_id, o.status
 ), events AS (
     INSERT INTO inspections_orderevent (bureau_id, order_id, from_status, to_status, by_id, at, note)
-    SELECT bureau_id, id, from_status, 'overdue', NULL, %(now)s, %(note)s FROM moved
+    SELECT bureau_id, id, status, %(overdue)s, NULL, %(now)s, %(note)s FROM marked
 )
-SELECT bureau_id, unit_id, count(*) FROM moved GROUP BY bureau_id, unit_id ORDER BY bureau_id, unit_id
+SELECT bureau_id, unit_id, count(*) FROM marked GROUP BY bureau_id, unit_id ORDER BY bureau_id, unit_id
 """
 
 
 @transaction.atomic
 def orders_escalate(*, now: datetime | None = None) -> int:
-    """Orders past their deadline without an answer turn overdue (red), set-based; the unit's
-    leaders and the bureau's legal supervisors are told, one notification per unit and round."""
+    """Orders still open when their deadline passes, in whatever state (waiting for the unit's
+    answer or for the inspector's verification or sign-off), are marked overdue (red) and the
+    mark is recorded, set-based; the unit's leaders and the bureau's legal supervisors are told,
+    one notification per unit and round. An order is marked once per deadline."""
     now = now or timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(ESCALATE_SQL, {"now": now, "note": "deadline passed"})
+        cursor.execute(
+            ESCALATE_SQL,
+            {"now": now, "overdue": OVERDUE, "note": "deadline passed"},
+        )
         counts = cursor.fetchall()
     total = 0
     url = reverse("inspections:orders") + "?status=overdue"

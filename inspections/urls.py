@@ -23,6 +23,7 @@ urlpatterns = [
     path("notices/", views.notice_list, name="notices"),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),
     path("points/", views.points, name="points"),
+    path("points/<int:pk>/", views.points_ledger, name="points_ledger"),
     path("interference/", views.interference_list, name="interference"),
     path("interference/new/", views.interference_create, name="interference_create"),
     path("roster/", views.roster, name="roster"),

@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases.models import Severity
 from inspections import attachments, exports, periods, selectors, services
 from inspections.forms import (
     AccountabilityOpenForm,
@@ -25,7 +27,7 @@ from inspections.forms import (
     ReturnForm,
     ShiftForm,
 )
-from inspections.models import Finding, Notice, OrderStatus
+from inspections.models import AWAITING_UNIT, OVERDUE, Finding, Liability, Notice, OrderStatus
 from inspections.permissions import (
     can_answer,
     can_check,
@@ -35,8 +37,9 @@ from inspections.permissions import (
     can_supervise,
 )
 from org.errors import Conflict
-from org.models import SecurityEventKind
+from org.models import SecurityEventKind, User
 from org.security import record, record_export
+from org.views import HISTORY_ROLES
 
 PAGE = 50
 
@@ -79,7 +82,7 @@ def _xlsx(request, what: str, **table):
 def finding_list(request):
     form = FindingFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    findings = selectors.finding_list(user=request.user, filters={**filters, "campaign": request.GET.get("campaign")})
+    findings = selectors.finding_list(user=request.user, filters=filters)
     if _export_requested(request):
         return _xlsx(
             request,
@@ -96,6 +99,7 @@ def finding_list(request):
                 ("巡查人", lambda f: f.inspector.name if f.inspector else ""),
                 ("交叉巡查", lambda f: "是" if f.cross_inspection else ""),
                 ("整改状态", lambda f: f.order.get_status_display()),
+                ("超期", lambda f: "是" if f.order.is_overdue else ""),
                 ("整改期限", lambda f: f.order.due_at),
             ],
             rows=findings.iterator(chunk_size=1000),
@@ -152,8 +156,7 @@ def finding_detail(request, pk: int):
         "evidence": finding.attachments.filter(answer__isnull=True),
         "transitions": order.transitions.select_related("by"),
         "accountability": selectors.accountability_for(user).filter(finding=finding),
-        "can_answer": can_answer(user, order)
-        and order.status in (OrderStatus.ISSUED, OrderStatus.RETURNED, OrderStatus.OVERDUE),
+        "can_answer": can_answer(user, order) and order.status in AWAITING_UNIT,
         "can_check": can_check(user, order),
         "can_supervise": can_supervise(user),
         "answer_form": AnswerForm(),
@@ -161,7 +164,7 @@ def finding_detail(request, pk: int):
         "check_form": CheckForm(),
         "exclude_form": ExcludeForm(),
         "open_form": AccountabilityOpenForm(),
-        "sees_history": user.role != "officer",
+        "sees_history": user.role in HISTORY_ROLES,
     }
     return render(request, "inspections/finding_detail.html", context)
 
@@ -280,6 +283,8 @@ def order_list(request):
                 ("下发时间", lambda o: o.issued_at),
                 ("整改期限", lambda o: o.due_at),
                 ("状态", lambda o: o.get_status_display()),
+                ("超期", lambda o: "是" if o.is_overdue else ""),
+                ("超期时间", lambda o: o.overdue_at),
                 ("退回次数", lambda o: o.times_returned),
                 ("销号时间", lambda o: o.closed_at),
             ],
@@ -289,7 +294,12 @@ def order_list(request):
     return render(
         request,
         "inspections/order_list.html",
-        {"page": page, "status": status, "statuses": OrderStatus.choices, "now": timezone.now()},
+        {
+            "page": page,
+            "status": status,
+            "statuses": [(OVERDUE, _("Overdue")), *OrderStatus.choices],
+            "now": timezone.now(),
+        },
     )
 
 
@@ -376,9 +386,20 @@ def accountability_detail(request, pk: int):
     )
     supervise = can_supervise(request.user)
     formset = None
+    everyone = request.GET.get("officers") == "all"
     if supervise and case.status == "open":
-        initial = [{"officer": o, "liability": "direct"} for o in selectors.involved_officers(case.finding)]
-        formset = DecisionFormSet(request.POST or None, initial=initial, form_kwargs={"user": request.user}, prefix="d")
+        finding = case.finding
+        involved = selectors.involved_officers(finding)
+        initial = [{"officer": o, "liability": Liability.DIRECT} for o in involved]
+        if finding.severity == Severity.HIGH:
+            # A serious problem: the unit's leaders are checked for failure of duty (DESIGN §2.3).
+            initial += [
+                {"officer": leader, "liability": Liability.LEADERSHIP}
+                for leader in selectors.unit_leaders(finding)
+                if leader not in involved
+            ]
+        officers = selectors.accountability_candidates(finding, everyone=everyone)
+        formset = DecisionFormSet(request.POST or None, initial=initial, form_kwargs={"officers": officers}, prefix="d")
         if request.method == "POST" and formset.is_valid():
             decisions = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("officer")]
             try:
@@ -396,6 +417,8 @@ def accountability_detail(request, pk: int):
             "case": case,
             "decisions": case.decisions.select_related("officer", "officer__unit"),
             "formset": formset,
+            "everyone": everyone,
+            "sees_history": request.user.role in HISTORY_ROLES,
             "notice": notice,
             "notice_form": NoticeForm() if supervise and case.status == "decided" and notice is None else None,
         },
@@ -421,7 +444,22 @@ def notice_issue(request, pk: int):
 
 @login_required
 def notice_list(request):
-    page = Paginator(selectors.notices_for(request.user), PAGE).get_page(request.GET.get("page"))
+    notices = selectors.notices_for(request.user).select_related("issued_by")
+    if _export_requested(request):
+        # What the notice board shows every officer, no more (the case behind it is scoped).
+        return _xlsx(
+            request,
+            "inspections.notices",
+            title="通报",
+            columns=[
+                ("发布时间", lambda n: n.issued_at),
+                ("标题", lambda n: n.title),
+                ("发布人", lambda n: n.issued_by.name),
+                ("通报内容", lambda n: n.body),
+            ],
+            rows=notices.iterator(chunk_size=1000),
+        )
+    page = Paginator(notices, PAGE).get_page(request.GET.get("page"))
     return render(request, "inspections/notice_list.html", {"page": page})
 
 
@@ -453,7 +491,63 @@ def points(request):
             ],
             rows=officers,
         )
-    return render(request, "inspections/points.html", {"period": period, "officers": officers, "units": units})
+    page = Paginator(officers, PAGE).get_page(request.GET.get("page"))
+    return render(request, "inspections/points.html", {"period": period, "page": page, "units": units})
+
+
+def _ledger_basis(entry) -> str:
+    """What a ledger line is for: the case step (kind of case, stage) or the decision."""
+    if entry.step_id:
+        return _("%(kind)s: %(stage)s") % {
+            "kind": entry.step.case.get_kind_display(),
+            "stage": entry.step.get_kind_display(),
+        }
+    decision = entry.decision
+    return _("Accountability case %(id)s: %(outcome)s") % {
+        "id": decision.case_id,
+        "outcome": decision.get_outcome_display(),
+    }
+
+
+@login_required
+def points_ledger(request, pk: int):
+    """One officer's points ledger (执法办案积分明细), scoped like the standings."""
+    try:
+        officer = selectors.points_officer(user=request.user, pk=pk)
+    except User.DoesNotExist as exc:
+        raise Http404 from exc
+    period = periods.from_request(request.GET.get("period"))
+    entries = selectors.points_ledger(user=request.user, officer_id=officer.pk, period=period)
+    if _export_requested(request):
+        return _xlsx(
+            request,
+            "inspections.points_ledger",
+            title=f"积分明细-{officer.police_number}-{period.label}",
+            columns=[
+                ("日期", lambda e: e.on),
+                ("警号", lambda e: officer.police_number),
+                ("姓名", lambda e: officer.name),
+                ("单位", lambda e: e.unit.name),
+                ("类型", lambda e: e.get_kind_display()),
+                ("案件编号", lambda e: e.step.case.number if e.step_id else ""),
+                ("依据", _ledger_basis),
+                ("分值", lambda e: e.points),
+            ],
+            rows=entries.iterator(chunk_size=1000),
+        )
+    totals = entries.aggregate(
+        earned=Sum("points", filter=Q(kind="earned"), default=0),
+        deducted=Sum("points", filter=Q(kind="deducted"), default=0),
+        total=Sum("points", default=0),
+    )
+    page = Paginator(entries, PAGE).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.basis = _ledger_basis(entry)
+    return render(
+        request,
+        "inspections/points_ledger.html",
+        {"officer": officer, "period": period, "page": page, "totals": totals},
+    )
 
 
 # --- Interference register ---
@@ -521,8 +615,26 @@ def roster(request):
             else:
                 messages.success(request, _("Shift added to the roster."))
                 return redirect(f"{request.path}?period={period.label}")
-    shifts = selectors.shifts_for(request.user).filter(starts_at__lt=period.ends_at, ends_at__gt=period.starts_at)
-    page = Paginator(shifts.order_by("starts_at", "id"), 100).get_page(request.GET.get("page"))
+    shifts = (
+        selectors.shifts_for(request.user)
+        .filter(starts_at__lt=period.ends_at, ends_at__gt=period.starts_at)
+        .order_by("starts_at", "id")
+    )
+    if request.method == "GET" and _export_requested(request):
+        return _xlsx(
+            request,
+            "inspections.roster",
+            title=f"坐堂值班表-{period.label}",
+            columns=[
+                ("值班领导", lambda s: s.leader.name),
+                ("警号", lambda s: s.leader.police_number),
+                ("单位", lambda s: s.unit.name),
+                ("开始时间", lambda s: s.starts_at),
+                ("结束时间", lambda s: s.ends_at),
+            ],
+            rows=shifts.iterator(chunk_size=1000),
+        )
+    page = Paginator(shifts, 100).get_page(request.GET.get("page"))
     return render(request, "inspections/roster.html", {"page": page, "form": form, "period": period})
 
 
@@ -574,6 +686,26 @@ def committee_list(request):
             messages.error(request, _message(exc))
         else:
             return redirect("inspections:committee_detail", pk=committee.pk)
+    elif _export_requested(request):
+        return _xlsx(
+            request,
+            "inspections.committee",
+            title="执法监督管理委员会",
+            columns=[
+                ("期间", lambda c: c.label),
+                ("起始日期", lambda c: c.start),
+                ("截止日期", lambda c: c.end),
+                ("分析生成时间", lambda c: c.generated_at),
+                ("执法问题", lambda c: (c.analysis or {}).get("total", 0)),
+                ("整改闭环率（%）", lambda c: (c.analysis or {}).get("closure_rate")),
+                ("突出问题", lambda c: ((c.analysis or {}).get("top") or {}).get("name", "")),
+                ("确定的顽疾", lambda c: c.chronic_category.name if c.chronic_category_id else ""),
+                ("专项整治", lambda c: c.campaign_title),
+                ("专项整治截止", lambda c: c.campaign_ends),
+                ("决定时间", lambda c: c.decided_at),
+            ],
+            rows=selectors.committees_for(request.user).order_by("-start", "-id"),
+        )
     return render(
         request,
         "inspections/committee_list.html",

@@ -4,7 +4,7 @@ these say which roles act on a record they can see."""
 from __future__ import annotations
 
 from org.models import Role, UnitKind, User
-from org.scope import visible_unit_ids
+from org.scope import sees_unit
 
 UNIT_ROLES = (Role.OFFICER, Role.UNIT_LEADER)
 
@@ -14,7 +14,7 @@ def can_log(user: User) -> bool:
 
 
 def _in_scope(user: User, incident) -> bool:
-    return incident.bureau_id == user.bureau_id and visible_unit_ids(user).filter(id=incident.unit_id).exists()
+    return sees_unit(user, incident.unit_id, incident.bureau_id)
 
 
 def can_decide(user: User, incident) -> bool:

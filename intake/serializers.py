@@ -15,7 +15,8 @@ from intake.models import (
 from intake.services import check_content
 from org.masking import mask_id_card, mask_phone
 from org.models import Unit, User
-from org.serializers import CodeField
+from org.selectors import officers_for, units_for
+from org.serializers import CodeField, PrebuiltFieldsMixin
 
 
 class IncidentListSerializer(serializers.ModelSerializer):
@@ -42,12 +43,12 @@ class IncidentListSerializer(serializers.ModelSerializer):
         ]
 
 
-class IncidentSerializer(serializers.ModelSerializer):
+class IncidentSerializer(PrebuiltFieldsMixin, serializers.ModelSerializer):
     """Create and read one report. The unit is given by its code; the receiving officer by police number."""
 
-    unit = CodeField(slug_field="code", queryset=Unit.objects.none())
+    unit = CodeField(slug_field="code", queryset=Unit.objects.none(), scope=units_for)
     receiving_officer = CodeField(
-        slug_field="police_number", queryset=User.objects.none(), required=False, allow_null=True
+        slug_field="police_number", queryset=User.objects.none(), scope=officers_for, required=False, allow_null=True
     )
     decided_by = serializers.SlugRelatedField(slug_field="police_number", read_only=True)
 
@@ -91,15 +92,6 @@ class IncidentSerializer(serializers.ModelSerializer):
             "is_complex",
             "created_at",
         ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            from org.selectors import officers_for, units_for
-
-            self.fields["unit"].queryset = units_for(request.user)
-            self.fields["receiving_officer"].queryset = officers_for(request.user)
 
     def validate_reporter_id_number(self, value: str) -> str:
         return value.strip().upper()

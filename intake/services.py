@@ -25,7 +25,7 @@ from intake.permissions import can_approve, can_decide, can_log
 from intake.signals import incidents_changed
 from org.errors import Conflict
 from org.models import Unit, User
-from org.scope import visible_unit_ids
+from org.scope import sees_unit
 from org.versioning import check_version
 
 CONTENT_FIELDS = IncidentContent.CONTENT_FIELDS
@@ -91,7 +91,7 @@ def incident_log(*, by: User, unit: Unit, data: dict[str, Any], source: str = So
     """Log a new report. `data` holds the content fields, already validated by a form or serializer."""
     if not can_log(by):
         raise PermissionDenied(_("Your role does not log incident reports."))
-    if not Unit.objects.filter(pk=unit.pk, id__in=visible_unit_ids(by)).exists():
+    if not sees_unit(by, unit.pk, unit.bureau_id):
         raise ValidationError({"unit": _("You can only log reports for your own unit.")})
     check_content(data, user=by)
     content = {f: data.get(f) for f in CONTENT_FIELDS}

@@ -18,6 +18,7 @@ class Kind:
     ALERT = "alert"
     ESCALATION = "escalation"
     DECISION = "decision"
+    REMINDER = "reminder"
 
 
 @transaction.atomic

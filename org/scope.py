@@ -36,12 +36,34 @@ def visible_unit_ids(user) -> QuerySet:
     return units.filter(id=user.unit_id).values("id")
 
 
+def sees_unit(user, unit_id: int, bureau_id: int) -> bool:
+    """Whether the unit `unit_id` of bureau `bureau_id` is among `visible_unit_ids(user)`: the same
+    rule, answered without a query for every role but the legal officer (whose units depend on
+    today's assignments). Each desk save asks it."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or bureau_id != user.bureau_id:
+        return False
+    if user.role in BUREAU_WIDE_ROLES or user.is_superuser:
+        return True
+    if user.role == Role.LEGAL_OFFICER:
+        return assigned_unit_ids(user).filter(unit_id=unit_id).exists()
+    return unit_id == user.unit_id
+
+
 def scoped(queryset: QuerySet, user, *, unit_field: str = "unit") -> QuerySet:
     """Restrict a queryset of bureau-owned rows to what `user` may see.
 
     The bureau filter comes first so that a province-wide (distributed)
     database can route the query to one shard.
     """
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
-    return queryset.filter(bureau_id=user.bureau_id, **{f"{unit_field}__in": visible_unit_ids(user)})
+    queryset = queryset.filter(bureau_id=user.bureau_id)
+    # The rule of visible_unit_ids, written as the plainest filter for each role: only a legal
+    # officer's units need a subquery (every desk save and list page runs through here).
+    if user.role in BUREAU_WIDE_ROLES or user.is_superuser:
+        return queryset.filter(**{f"{unit_field}__isnull": False})
+    if user.role == Role.LEGAL_OFFICER:
+        return queryset.filter(**{f"{unit_field}__in": visible_unit_ids(user)})
+    if user.unit_id is None:
+        return queryset.none()
+    return queryset.filter(**{unit_field: user.unit_id})

@@ -46,7 +46,9 @@ class MetricViewSet(viewsets.ReadOnlyModelViewSet):
         for unit, values in table.unit_rows():
             rows += [_row(v, unit.code) for v in values if v.available]
         rows += [_row(v, None) for v in table.bureau_row() if v.available]
-        return Response(MetricValuesSerializer({"period": period.key, "values": rows}).data)
+        state = table.state
+        data = {"period": period.key, "computed": state.computed, "as_of": state.as_of, "values": rows}
+        return Response(MetricValuesSerializer(data).data)
 
 
 def _row(value, unit_code):

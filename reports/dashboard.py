@@ -5,6 +5,7 @@ its charts (as JSON) and its Excel exports all read it."""
 from __future__ import annotations
 
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,8 +44,8 @@ def dashboard(*, user: User, period: Period) -> dict:
 
     assessed = [bureau[m.pk] for m in table.metrics if m.is_assessed]
 
-    # Colour counts per unit: shown only once the compliance rules have checked colours.
-    colours = {"available": False, "units": [], "red": [], "yellow": [], "green": [], "checked": 0}
+    # Colour counts per unit: shown once a compliance run has checked the bureau (formulas._colours_checked).
+    colours = {"available": False, "units": [], "unitIds": [], "red": [], "yellow": [], "green": [], "checked": 0}
     if all(code in by_code for code in COLOUR_CODES.values()):
         checked = bureau[by_code[COLOUR_CODES["green"]].pk].den if bureau else 0
         colours["checked"] = checked
@@ -54,25 +55,29 @@ def dashboard(*, user: User, period: Period) -> dict:
             if colours["available"] and not any(counts.values()):
                 continue
             colours["units"].append(unit.name)
+            colours["unitIds"].append(unit.pk)
             for c in COLOUR_CODES:
                 colours[c].append(counts[c])
 
-    trend = {"months": [], "registered": [], "checked": []}
+    # Each month also by its period key ("2025-03"): a click on the chart opens that month's records.
+    trend = {"months": [], "keys": [], "registered": [], "checked": []}
     series = selectors.monthly_series(bureau_id=user.bureau_id, period=period, codes=[TREND_CODE])[TREND_CODE]
     for month in period.months():
         num, den = series.get(month, (0, 0))
         trend["months"].append(f"{month.month}月")
+        trend["keys"].append(f"{month:%Y-%m}")
         trend["registered"].append(den)
         trend["checked"].append(num)
 
     # Alerts raised and closed by month, from the stored figures (both series or neither).
     alert_codes = [ALERTS_OPENED_CODE, ALERTS_CLOSED_CODE]
     alerts = {"available": all(code in by_code and by_code[code].is_enabled for code in alert_codes)}
-    alerts.update(months=[], opened=[], closed=[], opened_total=0, closed_total=0)
+    alerts.update(months=[], keys=[], opened=[], closed=[], opened_total=0, closed_total=0)
     if alerts["available"]:
         series = selectors.monthly_series(bureau_id=user.bureau_id, period=period, codes=alert_codes)
         for month in period.months():
             alerts["months"].append(f"{month.month}月")
+            alerts["keys"].append(f"{month:%Y-%m}")
             alerts["opened"].append(series[ALERTS_OPENED_CODE].get(month, (0, 0))[0])
             alerts["closed"].append(series[ALERTS_CLOSED_CODE].get(month, (0, 0))[0])
         alerts["opened_total"], alerts["closed_total"] = sum(alerts["opened"]), sum(alerts["closed"])
@@ -86,6 +91,7 @@ def dashboard(*, user: User, period: Period) -> dict:
         training_rows.append(
             {
                 "unit": unit.name,
+                "unit_id": unit.pk,
                 "attendance": attendance,
                 "participation": participation,
                 "pass_rate": passed,
@@ -140,7 +146,18 @@ def dashboard(*, user: User, period: Period) -> dict:
         "summary": table.met_summary(),
         "trend": trend,
         "colours": colours,
+        # The drill-down of a figure: the records page of a metric (CODE replaced), for the
+        # period of the page, a month, or one unit; the same pages the metrics table opens.
+        "links": {
+            "records": reverse("reports:records", args=["CODE"]),
+            "period": period.key,
+            "colours": COLOUR_CODES,
+            "trend": TREND_CODE,
+            "alerts": {"opened": ALERTS_OPENED_CODE, "closed": ALERTS_CLOSED_CODE},
+            "training": {"attendance": ATTENDANCE_CODE, "passRate": PASS_CODE},
+        },
         "training": {
+            "unitIds": [r["unit_id"] for r in training_rows],
             "units": [r["unit"] for r in training_rows],
             "attendance": [_num(r["attendance"]) for r in training_rows],
             "passRate": [_num(r["pass_rate"]) for r in training_rows],
@@ -158,7 +175,7 @@ def dashboard(*, user: User, period: Period) -> dict:
         "alerts": alerts,
         "rectification": bureau.get(rectification.pk) if rectification else None,
         "chart": chart,
-        "latest_run": selectors.latest_run(user.bureau_id),
+        "state": table.state,
     }
 
 

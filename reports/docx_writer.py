@@ -23,11 +23,12 @@ from datetime import datetime
 from docx import Document
 from docx.enum.section import WD_SECTION_START
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from reports.document import Block
+from reports.document import Block, title_lines
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -48,6 +49,18 @@ RED = RGBColor(0xE6, 0x00, 0x12)
 CHAR_PITCH_PT = TYPE_WIDTH_MM / 25.4 * 72 / CHARS_PER_LINE
 CHAR_SPACE = round((CHAR_PITCH_PT - BODY_PT) * 4096)
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+# The extended properties in place of python-docx's template's ("Microsoft Macintosh Word",
+# one page, no words): what wrote the file, and nothing that Word would have to correct.
+APP_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Template>Normal.dotm</Template><Application>"
+    + "执法监督平台".encode()
+    + b"</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+    b"<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+    b"<HyperlinksChanged>false</HyperlinksChanged></Properties>"
+)
 
 
 def _fonts(run_or_style, east_asian: str, size_pt: float, *, bold: bool = False, colour=None) -> None:
@@ -118,6 +131,8 @@ def _page_number(footer, *, align, indent_side: str) -> None:
     def run(text: str = ""):
         r = paragraph.add_run(text)
         _fonts(r, PAGE_NUMBER_FONT, PAGE_NUMBER_PT)
+        # The dashes are the East Asian font's full-width ones, not Times New Roman's.
+        r._r.rPr.rFonts.set(qn("w:hint"), "eastAsia")
         return r
 
     run("— ")
@@ -192,7 +207,13 @@ def build_docx(blocks: list[Block], *, title: str, author: str, created: datetim
         elif block.kind == "title":
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _spacing(p, exact_pt=TITLE_PT * 1.6)
-            _fonts(p.add_run(block.text), TITLE_FONT, TITLE_PT)
+            run = p.add_run()
+            # The same lines as the PDF: broken where the words stay whole, not where Word would.
+            for index, line in enumerate(title_lines(block.text)):
+                if index:
+                    run.add_break()
+                run.add_text(line)
+            _fonts(run, TITLE_FONT, TITLE_PT)
             blank = document.add_paragraph()
             _spacing(blank)
         elif block.kind == "addressee":
@@ -227,9 +248,21 @@ def build_docx(blocks: list[Block], *, title: str, author: str, created: datetim
     props.modified = created
     props.revision = 1
     props.comments = ""
+    _without_template_leftovers(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return _fixed_zip(buffer.getvalue())
+
+
+def _without_template_leftovers(document) -> None:
+    """Drop the template's blank thumbnail and replace its application properties."""
+    package = document.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
+            package.rels.pop(rel_id)
+    for part in package.iter_parts():
+        if part.partname == "/docProps/app.xml":
+            part._blob = APP_XML
 
 
 def _fixed_zip(data: bytes) -> bytes:

@@ -42,7 +42,16 @@ FIGURES: dict[str, tuple[str, str | None, str | None]] = {
     "metrics_judged": ("设定目标（项）", None, None),
     "metrics_met": ("达标（项）", None, None),
     "metrics_unavailable": ("数据暂缺（项）", None, None),
+    "interference_total": ("记录报告干预司法（起）", None, None),
+    "interference_leaders": ("其中领导干部干预（起）", None, None),
+    "interference_insiders": ("其中司法机关内部人员过问（起）", None, None),
 }
+
+# The kinds of person of the interference register (inspections.InterfererKind) that the
+# "three provisions" name: leading officials, and insiders of the judicial organs (police
+# colleagues, procuratorate and court staff).
+INTERFERENCE_LEADERS = ("leader",)
+INTERFERENCE_INSIDERS = ("colleague", "judicial")
 
 
 @dataclass(frozen=True)
@@ -54,17 +63,30 @@ class FindingGroup:
 
 EXAMPLES_PER_CATEGORY = 3
 EXAMPLE_LENGTH = 40
-# A finding made from a confirmed alert begins "CAS-08 单人取证（…）：" (the rule): the report
-# names the category already, so the example keeps what happened.
-RULE_PREFIX = re.compile(r"^[A-Z]{3}-\d{2} [^：\n]*：")
+# A finding made from a confirmed alert begins with its rule: "INT-01 受案审查超期：已超过期限…"
+# (a deadline), "CAS-08 单人取证（讯问仅一名民警在场）" (a breach, no colon). The report names the
+# category already, so the example keeps what happened: the code goes, and the rule's name up to
+# its colon where there is one.
+RULE_PREFIX = re.compile(r"^[A-Z]{3}-\d{2} (?:[^：\n]*：)?")
+# A deadline as the rules write it, "期限 2025-01-17 24:00", read in a report as "期限1月17日24时".
+DEADLINE = re.compile(r" ?(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})")
+
+
+def _chinese_deadline(match: re.Match) -> str:
+    _, month, day, hour, minute = (int(part) for part in match.groups())
+    return f"{month}月{day}日{hour}时" + (f"{minute}分" if minute else "")
 
 
 def example_text(*, unit: str, found_on: date, description: str) -> str:
     """'城关派出所3月5日，讯问时仅一名民警在场': the unit, the day found, the problem in short."""
     line = next((part.strip() for part in description.splitlines() if part.strip()), "")
     line = RULE_PREFIX.sub("", line).rstrip("。；;，,")
+    line = DEADLINE.sub(_chinese_deadline, line)
     if len(line) > EXAMPLE_LENGTH:
-        line = line[: EXAMPLE_LENGTH - 1] + "…"
+        line = line[: EXAMPLE_LENGTH - 1]
+        if line.rfind("（") > line.rfind("）"):  # a bracket cut open: drop its part, not half of it
+            line = line[: line.rfind("（")]
+        line = line.rstrip("，、；： ") + "…"
     return f"{unit}{found_on.month}月{found_on.day}日，{line}" if line else f"{unit}{found_on.month}月{found_on.day}日"
 
 
@@ -101,6 +123,20 @@ def findings_for_year(*, bureau_id: int, year: int) -> list[FindingGroup]:
     return [FindingGroup(c["category__name"], c["n"], examples[c["category_id"]]) for c in counts]
 
 
+def interference_figures(*, bureau_id: int, year: int) -> dict[str, int]:
+    """The year's interference register (防止干预司法"三个规定") counts, from the inspections app."""
+    from inspections.selectors import interference_counts
+    from reports.formulas import Window
+
+    window = Window(bureau_id=bureau_id, start=date(year, 1, 1), end=date(year + 1, 1, 1))
+    counts = interference_counts(bureau=bureau_id, start=window.start_at, end=window.end_at)
+    return {
+        "interference_total": counts["total"],
+        "interference_leaders": sum(counts.get(kind, 0) for kind in INTERFERENCE_LEADERS),
+        "interference_insiders": sum(counts.get(kind, 0) for kind in INTERFERENCE_INSIDERS),
+    }
+
+
 def compute_figures(*, bureau_id: int, year: int) -> tuple[dict, list[dict]]:
     """(name → {"label", "text", "value", "available"}, the province's metrics as rows)."""
     from reports.selectors import bureau_values, target_text
@@ -122,6 +158,7 @@ def compute_figures(*, bureau_id: int, year: int) -> tuple[dict, list[dict]]:
         "metrics_judged": len(judged),
         "metrics_met": sum(1 for v in judged if v.met),
         "metrics_unavailable": sum(1 for v in assessed if not v.available),
+        **interference_figures(bureau_id=bureau_id, year=year),
     }
     figures: dict[str, dict] = {}
     for name, (label, code, part) in FIGURES.items():

@@ -241,15 +241,31 @@ _intake(
     "count",
     _overdue,
 )
+
+
+def _colours_checked(window: Window) -> Q:
+    """True once a whole-bureau compliance run has finished for the bureau (or for every bureau).
+
+    Every report's colour is then the rules' verdict: the run checked every report it found, and
+    a report saved since was checked as it was saved (cases.signals). A report that stays green
+    is never written (the run only writes changed colours, so its `colour_at` stays empty): the
+    counts go by the colour the report has, not by `colour_at`. Before the first run the colour
+    is only the default green, and the dashboard says the figures are not available yet."""
+    from cases.models import ComplianceRun, RunStatus
+
+    runs = ComplianceRun.objects.filter(
+        Q(bureau_id=window.bureau_id) | Q(bureau__isnull=True), unit__isnull=True, status=RunStatus.DONE
+    )
+    return Q(Exists(runs))
+
+
 for _colour in ("red", "yellow", "green"):
-    # The denominator is the reports whose colour the compliance rules have checked: until
-    # they run (the cases app), the dashboard says so instead of showing default greens.
     _intake(
         f"intake.colour_{_colour}",
         _("Reports by three-colour status (set by the compliance rules)"),
         "ratio",
-        (lambda c: lambda w: Q(colour=c, colour_at__isnull=False))(_colour),
-        lambda w: Q(colour_at__isnull=False),
+        (lambda c: lambda w: Q(colour=c) & _colours_checked(w))(_colour),
+        _colours_checked,
     )
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from org.models import Role, User
 
-DASHBOARD_ROLES = (Role.LEADERSHIP, Role.SUPERVISOR, Role.ADMIN)
+# The dashboard is leadership's (issue 7: "the dashboard for leadership only"); supervisors and
+# administrators read the same figures on the metrics page, and recompute them from the admin.
+DASHBOARD_ROLES = (Role.LEADERSHIP,)
 METRIC_ROLES = (Role.UNIT_LEADER, Role.LEGAL_OFFICER, Role.SUPERVISOR, Role.LEADERSHIP, Role.ADMIN)
 REPORT_READ_ROLES = (Role.LEADERSHIP, Role.SUPERVISOR, Role.ADMIN)
 REPORT_EDIT_ROLES = (Role.LEADERSHIP, Role.ADMIN)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.apps import apps
 from django.db.models import DateTimeField, QuerySet
 from django.utils import timezone
@@ -91,7 +93,7 @@ def record_rows(model_label: str, records: QuerySet, columns) -> list[list]:
                 value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
             elif isinstance(value, bool):
                 value = "是" if value else "否"
-            elif value is not None and not isinstance(value, int | float | str):
+            elif value is not None and not isinstance(value, int | float | str | Decimal):  # numbers stay numbers
                 value = str(value)
             row.append("" if value is None else value)
         rows.append(row)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet, Sum
+from django.utils import timezone
 
 from org.models import Unit, User
 from org.scope import scoped, visible_unit_ids
@@ -26,6 +28,7 @@ class Value:
     den: int = 0
     is_bureau: bool = False
     period_kind: str = "year"
+    computed: bool = True  # False: no refresh has covered the period; no figure, nothing judged
 
     @property
     def available(self) -> bool:
@@ -33,7 +36,7 @@ class Value:
 
     @property
     def value(self) -> Decimal | int | None:
-        if not self.available:
+        if not self.available or not self.computed:
             return None
         if self.metric.measure == Measure.PERCENT:
             if not self.den:
@@ -53,6 +56,25 @@ class Value:
     @property
     def met(self) -> bool | None:
         return judge(self.metric, self.value, is_bureau=self.is_bureau, period_kind=self.period_kind)
+
+    @property
+    def status(self) -> str:
+        """What the figure says against its target, for the badge beside it: met, not_met;
+        unavailable (no source), not_computed (the period was never computed), no_data (a rate
+        with nothing to divide by), no_target, or not_judged (a count target belongs to the
+        bureau's own period)."""
+        if not self.available:
+            return "unavailable"
+        if not self.computed:
+            return "not_computed"
+        met = self.met
+        if met is not None:
+            return "met" if met else "not_met"
+        if self.value is None:
+            return "no_data"
+        if self.metric.target is None:
+            return "no_target"
+        return "not_judged"
 
 
 def judge(metric: Metric, value, *, is_bureau: bool, period_kind: str) -> bool | None:
@@ -87,6 +109,44 @@ def visible_units(user: User) -> list[Unit]:
     return list(Unit.objects.filter(id__in=visible_unit_ids(user)).order_by("code"))
 
 
+@dataclass(frozen=True)
+class FiguresState:
+    """How far the stored figures of a period have been computed."""
+
+    computed: bool  # at least one of the period's months has been computed
+    as_of: datetime | None  # the oldest of the latest computations of the period's months
+    missing: list[date] = field(default_factory=list)  # months up to this one never computed
+
+    @property
+    def missing_text(self) -> str:
+        return ", ".join(f"{m:%Y-%m}" for m in self.missing)
+
+
+def figures_state(*, bureau_id: int, period: Period, today: date | None = None) -> FiguresState:
+    """Which of the period's months (up to the current one: later months hold nothing yet)
+    a refresh has covered, and as of when. A period never computed has no "as of" time and
+    judges nothing: its empty figures are not zeros that meet a target."""
+    today = today or timezone.localdate()
+    months = [m for m in period.months() if m <= today.replace(day=1)]
+    latest: dict[date, datetime] = {}
+    runs = (
+        AggregateRun.objects.filter(bureau_id=bureau_id, start__lt=period.end, end__gt=period.start)
+        .order_by("-finished_at")
+        .values_list("start", "end", "finished_at")
+    )
+    for start, end, finished_at in runs.iterator():
+        for month in months:
+            if month not in latest and start <= month < end:
+                latest[month] = finished_at
+        if len(latest) == len(months):
+            break
+    return FiguresState(
+        computed=bool(latest),
+        as_of=min(latest.values()) if latest else None,
+        missing=[m for m in months if m not in latest],
+    )
+
+
 @dataclass
 class MetricTable:
     period: Period
@@ -94,6 +154,7 @@ class MetricTable:
     units: list[Unit]
     by_unit: dict[int, dict[int, Value]] = field(default_factory=dict)  # unit id → metric id → value
     bureau: dict[int, Value] | None = None  # metric id → value, for bureau-wide users
+    state: FiguresState | None = None
 
     def unit_rows(self):
         for unit in self.units:
@@ -137,8 +198,9 @@ def metric_table(*, user: User, period: Period, unit_ids: list[int] | None = Non
     if unit_ids is not None:
         units = [u for u in units if u.pk in set(unit_ids)]
     all_metrics = metrics()
+    state = figures_state(bureau_id=user.bureau_id, period=period)
     sums = figure_sums(bureau_id=user.bureau_id, period=period, unit_ids=[u.pk for u in units])
-    table = MetricTable(period=period, metrics=all_metrics, units=units)
+    table = MetricTable(period=period, metrics=all_metrics, units=units, state=state)
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for unit in units:
         table.by_unit[unit.pk] = {}
@@ -146,10 +208,14 @@ def metric_table(*, user: User, period: Period, unit_ids: list[int] | None = Non
             num, den = sums.get((metric.pk, unit.pk), (0, 0))
             totals[metric.pk][0] += num
             totals[metric.pk][1] += den
-            table.by_unit[unit.pk][metric.pk] = Value(metric, num, den, is_bureau=False, period_kind=period.kind)
+            table.by_unit[unit.pk][metric.pk] = Value(
+                metric, num, den, is_bureau=False, period_kind=period.kind, computed=state.computed
+            )
     if user.is_bureau_wide and unit_ids is None:
         table.bureau = {
-            m.pk: Value(m, totals[m.pk][0], totals[m.pk][1], is_bureau=True, period_kind=period.kind)
+            m.pk: Value(
+                m, totals[m.pk][0], totals[m.pk][1], is_bureau=True, period_kind=period.kind, computed=state.computed
+            )
             for m in all_metrics
         }
     return table
@@ -180,10 +246,6 @@ def monthly_series(*, bureau_id: int, period: Period, codes: list[str]) -> dict[
     return out
 
 
-def latest_run(bureau_id: int) -> AggregateRun | None:
-    return AggregateRun.objects.filter(bureau_id=bureau_id).order_by("-finished_at").first()
-
-
 # --- Drill-down ----------------------------------------------------------------------------
 
 
@@ -203,6 +265,26 @@ def drill_records(*, user: User, metric: Metric, formula: Formula, period: Perio
     if unit is not None:
         records = records.filter(**{formula.unit_field: unit.pk})
     return records
+
+
+def stored_value(*, user: User, metric: Metric, period: Period, unit: Unit | None) -> Value:
+    """The stored figure a drill-down lists the records of: one unit's, else the user's scope's."""
+    rows = MonthlyFigure.objects.filter(
+        bureau_id=user.bureau_id, metric=metric, month__gte=period.start, month__lt=period.end
+    )
+    if unit is not None:
+        rows = rows.filter(unit_id=unit.pk)
+    elif not user.is_bureau_wide:
+        rows = rows.filter(unit_id__in=visible_unit_ids(user))
+    sums = rows.aggregate(n=Sum("numerator"), d=Sum("denominator"))
+    return Value(
+        metric,
+        sums["n"] or 0,
+        sums["d"] or 0,
+        is_bureau=unit is None and user.is_bureau_wide,
+        period_kind=period.kind,
+        computed=figures_state(bureau_id=user.bureau_id, period=period).computed,
+    )
 
 
 def unit_in_scope(user: User, unit_id) -> Unit:

@@ -56,6 +56,8 @@ class MetricValueSerializer(serializers.Serializer):
 
 class MetricValuesSerializer(serializers.Serializer):
     period = serializers.CharField()
+    computed = serializers.BooleanField(help_text="False: no refresh has covered the period; nothing is judged.")
+    as_of = serializers.DateTimeField(allow_null=True, help_text="The stored figures' time (the oldest month's).")
     values = MetricValueSerializer(many=True)
 
 

@@ -21,11 +21,11 @@ from reports import selectors, services
 from reports.dashboard import dashboard as dashboard_data
 from reports.dashboard import default_year
 from reports.document import compose
-from reports.exports import xlsx_response
+from reports.exports import figure, xlsx_response
 from reports.figures import FIGURES, unavailable_placeholders, unknown_placeholders
 from reports.formulas import FORMULAS
 from reports.models import EDITABLE_FIELDS, AnnualReport, BuildKind, BuildStatus, Metric, ReportBuild
-from reports.periods import parse_period, period_choices
+from reports.periods import parse_period, period_choices, year_period
 from reports.permissions import can_edit_reports, can_read_reports, can_refresh, can_view_dashboard, can_view_metrics
 from reports.records import DETAIL_URLS, columns_for, record_rows
 
@@ -34,10 +34,19 @@ def _period(request):
     return parse_period(request.GET.get("period"), default_year=default_year(request.user.bureau_id))
 
 
+STATUS_TEXT = {
+    "met": "达标",
+    "not_met": "未达标",
+    "unavailable": "暂无数据",
+    "not_computed": "未计算",
+    "no_data": "无数据",
+    "no_target": "未设目标",
+    "not_judged": "本期不评判",
+}
+
+
 def _met_text(value) -> str:
-    if not value.available:
-        return "暂无数据"
-    return {True: "达标", False: "未达标", None: "—"}[value.met]
+    return STATUS_TEXT[value.status]
 
 
 @login_required
@@ -53,7 +62,7 @@ def dashboard(request):
             [
                 v.metric.code,
                 v.metric.name,
-                v.text if v.available else "暂无数据",
+                figure(v),
                 selectors.target_text(v.metric),
                 _met_text(v),
                 v.metric.note,
@@ -71,7 +80,14 @@ def dashboard(request):
         return xlsx_response(f"三色警情-{stamp}.xlsx", "三色警情", ["单位", "红色", "黄色", "绿色"], rows)
     if export == "training":
         rows = [
-            [r["unit"], r["attendance"].text, r["participation"].text, r["tested"], r["pass_rate"].text, r["exam"]]
+            [
+                r["unit"],
+                figure(r["attendance"]),
+                figure(r["participation"]),
+                r["tested"],
+                figure(r["pass_rate"]),
+                r["exam"],
+            ]
             for r in data["training_rows"]
         ]
         headers = ["单位", "学法到课率", "抽测参考率", "抽测参考人次", "抽测合格率", "法考通过（本期新增）"]
@@ -115,9 +131,9 @@ def metric_list(request):
     if request.GET.get("export") == "xlsx":
         headers = ["单位", *[f"{m.code} {m.name}" for m in enabled]]
         index = {m.pk: i for i, m in enumerate(table.metrics)}
-        rows = [[u.name, *[values[index[m.pk]].text for m in enabled]] for u, values in table.unit_rows()]
+        rows = [[u.name, *[figure(values[index[m.pk]]) for m in enabled]] for u, values in table.unit_rows()]
         if table.bureau is not None:
-            rows.append(["全局", *[table.bureau[m.pk].text for m in enabled]])
+            rows.append(["全局", *[figure(table.bureau[m.pk]) for m in enabled]])
         record_export(request, "reports.metrics", period=period.key)
         return xlsx_response(f"执法数据-{period.key}.xlsx", "执法数据", headers, rows)
     rows = []
@@ -136,7 +152,7 @@ def metric_list(request):
             "summary": table.met_summary(),
             "formulas": FORMULAS,
             "targets": {m.pk: selectors.target_text(m) for m in table.metrics},
-            "latest_run": selectors.latest_run(request.user.bureau_id),
+            "state": table.state,
         },
     )
 
@@ -175,6 +191,8 @@ def metric_records(request, code: str):
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # The stored figure beside the live list: they differ when the data changed since the refresh.
+    stored = selectors.stored_value(user=request.user, metric=metric, period=period, unit=unit)
     return render(
         request,
         "reports/records.html",
@@ -189,6 +207,9 @@ def metric_records(request, code: str):
             "rows": record_rows(formula.model, page.object_list, columns),
             "query": query.urlencode(),
             "detail_url": DETAIL_URLS.get(formula.model),
+            "stored": stored,
+            "stored_count": stored.den if part == "denominator" else stored.num,
+            "state": selectors.figures_state(bureau_id=request.user.bureau_id, period=period),
         },
     )
 
@@ -252,7 +273,7 @@ def _editor_context(request, report: AnnualReport) -> dict:
             {n for name in EDITABLE_FIELDS for n in unavailable_placeholders(getattr(report, name), figures)}
         ),
         "unknown": sorted({n for name in EDITABLE_FIELDS for n in unknown_placeholders(getattr(report, name))}),
-        "latest_run": selectors.latest_run(report.bureau_id),
+        "state": selectors.figures_state(bureau_id=report.bureau_id, period=year_period(report.year)),
     }
 
 
@@ -294,7 +315,10 @@ def annual_preview(request, pk: int):
     else:
         services._ensure_figures(report.bureau_id, report.year)
         snapshot = services.report_snapshot(report)
-    return render(request, "reports/annual_preview.html", {"report": report, "blocks": compose(snapshot)})
+    state = selectors.figures_state(bureau_id=report.bureau_id, period=year_period(report.year))
+    return render(
+        request, "reports/annual_preview.html", {"report": report, "blocks": compose(snapshot), "state": state}
+    )
 
 
 @login_required

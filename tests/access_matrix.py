@@ -173,7 +173,7 @@ OBJECTS: dict[str, ObjectKind] = {
     },
     **{
         kind: ObjectKind(BUREAU_SCOPES, _pk(kind))
-        for kind in ("import_job", "committee", "competition", "guidance", "notice", "report")
+        for kind in ("import_job", "committee", "competition", "guidance", "notice", "report", "talent", "question")
     },
     "step": ObjectKind(
         UNIT_SCOPES, lambda w, s, r: {"pk": w.objects["case"][s].pk, "step_pk": w.objects["step"][s].pk}
@@ -274,6 +274,7 @@ MATRIX: dict[str, Route] = {
     "training:session_import": page(POST(only(302, *SUPERVISION)), obj="session"),
     "training:questions": page(GET(only(200, *SUPERVISION))),
     "training:question_import": page(POST(only(302, *SUPERVISION))),
+    "training:question_retire": page(POST(only(302, *SUPERVISION)), obj="question"),
     "training:question_template": page(GET(only(200, *SUPERVISION))),
     # An officer is sent to the training home (their own results are there).
     "training:tests": page(GET(answers(200, officer=302))),
@@ -291,8 +292,13 @@ MATRIX: dict[str, Route] = {
     "training:test_transition": page(POST(only(302, *SUPERVISION), kwargs={"action": "close"}), obj="test"),
     # The officer's own running attempt sends them back to it; readers of results see it.
     "training:attempt": page(GET(answers(200, officer=302)), obj="attempt", lookup_first=True),
-    "training:answer": page(
-        POST(only(200, "officer", otherwise=404), data=lambda w: {"question": w.extra["question"], "choice": "A"}),
+    # The test page's fetch(): a visitor not signed in (a session that ended) gets 401 JSON
+    # telling them to sign in again, not the login page's HTML.
+    "training:answer": Route(
+        probes=(
+            POST(only(200, "officer", otherwise=404), data=lambda w: {"question": w.extra["question"], "choice": "A"}),
+        ),
+        anonymous=401,
         obj="attempt",
         lookup_first=True,
     ),
@@ -302,10 +308,16 @@ MATRIX: dict[str, Route] = {
         xlsx(NOT_OFFICER, "training.qualifications", query="export=xlsx"),
         POST(NOT_OFFICER),
     ),
-    "training:competitions": page(GET(EVERYONE)),
+    "training:reminders_handle": page(POST(only(302, *SUPERVISION))),
+    "training:officer": page(GET(NOT_OFFICER), obj="user"),
+    "training:competitions": page(GET(EVERYONE), POST(only(200, *SUPERVISION))),
     "training:competition": page(GET(EVERYONE), obj="competition"),
+    "training:competition_edit": page(POST(only(200, *SUPERVISION), kwargs={"part": "score"}), obj="competition"),
     "training:case_reviews": page(GET(NOT_OFFICER), POST(NOT_OFFICER)),
     "training:talent": page(GET(EVERYONE)),
+    "training:talent_new": page(GET(only(200, *SUPERVISION)), POST(only(200, *SUPERVISION))),
+    "training:talent_edit": page(GET(only(200, *SUPERVISION)), POST(only(200, *SUPERVISION)), obj="talent"),
+    "training:talent_remove": page(POST(only(302, *SUPERVISION)), obj="talent"),
     "training:guidance": page(GET(EVERYONE)),
     "training:guidance_new": page(GET(only(200, *SUPERVISION)), POST(only(200, *SUPERVISION))),
     "training:guidance_entry": page(GET(EVERYONE), obj="guidance"),
@@ -371,29 +383,36 @@ MATRIX: dict[str, Route] = {
     "inspections:notice_issue": page(
         POST(answers(302), data={"title": "通报", "body": "通报正文"}), obj="accountability", lookup_first=True
     ),
-    "inspections:notices": page(GET(EVERYONE)),
+    "inspections:notices": page(GET(EVERYONE), xlsx(EVERYONE, "inspections.notices")),
     "inspections:notice": page(GET(EVERYONE), obj="notice"),
     "inspections:points": page(GET(EVERYONE), xlsx(EVERYONE, "inspections.points")),
+    # An officer's ledger lines, scoped like the standings (the unit's desk officer has a deduction).
+    "inspections:points_ledger": page(GET(EVERYONE), xlsx(EVERYONE, "inspections.points_ledger"), obj="user"),
     "inspections:interference": page(GET(EVERYONE), xlsx(EVERYONE, "inspections.interference")),
     "inspections:interference_create": page(GET(EVERYONE), POST(EVERYONE)),
-    "inspections:roster": page(GET(NOT_OFFICER), POST(only(200, *SUPERVISION))),
+    "inspections:roster": page(
+        GET(NOT_OFFICER), POST(only(200, *SUPERVISION)), xlsx(NOT_OFFICER, "inspections.roster")
+    ),
     "inspections:evaluation": page(GET(NOT_OFFICER), xlsx(NOT_OFFICER, "inspections.evaluation")),
     "inspections:committee": page(
-        GET(only(200, *BUREAU_READERS)), POST(only(302, *SUPERVISION), data={"period": "2025-Q1"})
+        GET(only(200, *BUREAU_READERS)),
+        POST(only(302, *SUPERVISION), data={"period": "2025-Q1"}),
+        xlsx(only(200, *BUREAU_READERS), "inspections.committee"),
     ),
     # Leadership reads the committee's work; a POST of theirs is ignored and the page shown.
     "inspections:committee_detail": page(
         GET(only(200, *BUREAU_READERS)), POST(only(200, *BUREAU_READERS)), obj="committee"
     ),
     # --- reports ---
+    # The dashboard (and its recompute button) is leadership's alone.
     "reports:dashboard": page(
-        GET(only(200, *BUREAU_READERS)),
+        GET(only(200, "leadership")),
         *(
-            GET(only(200, *BUREAU_READERS), query=f"export={table}", name=table, export="reports.dashboard")
+            GET(only(200, "leadership"), query=f"export={table}", name=table, export="reports.dashboard")
             for table in ("metrics", "colours", "training", "alerts", "ranking")
         ),
     ),
-    "reports:refresh": page(POST(only(302, *BUREAU_READERS))),
+    "reports:refresh": page(POST(only(302, "leadership"))),
     "reports:metrics": page(GET(NOT_OFFICER), xlsx(NOT_OFFICER, "reports.metrics", query="export=xlsx")),
     "reports:records": page(GET(NOT_OFFICER), xlsx(NOT_OFFICER, "reports.records", query="export=xlsx"), obj="metric"),
     # Supervisors read the annual report; leadership (and the administrator) write it. The

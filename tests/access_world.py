@@ -217,7 +217,13 @@ def build_world(media_root: Path) -> World:
                 by=supervisor,
             ),
         )
-        TalentProfile.objects.create(bureau=bureau, officer=desk, specialties="刑事诉讼", joined_on=date(2024, 1, 1))
+        put(
+            "talent",
+            scope,
+            TalentProfile.objects.create(
+                bureau=bureau, officer=desk, specialties="刑事诉讼", joined_on=date(2024, 1, 1)
+            ),
+        )
         # The annual report of last year, its figures computed once here (each page would otherwise).
         year = timezone.localdate().year - 1
         reports_services.figures_refresh_year(bureau_id=bureau.pk, year=year)
@@ -253,8 +259,8 @@ def build_world(media_root: Path) -> World:
 
     # Spot tests: a question bank per bureau; a test drawn in each unit, open, the unit's desk
     # officer in the middle of it.
-    for bureau in (home, foreign):
-        QuestionFactory.create_batch(3, bureau=bureau, topic="强制措施")
+    for scope, bureau in ((OWN, home), (OTHER_BUREAU, foreign)):
+        put("question", scope, QuestionFactory.create_batch(3, bureau=bureau, topic="强制措施")[0])
     for scope, (unit, desk, _leader, _inspector, supervisor) in sides.items():
         test = training_services.spot_test_create(
             bureau_id=unit.bureau_id,

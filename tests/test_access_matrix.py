@@ -201,10 +201,12 @@ def test_a_download_holds_nothing_of_another_unit(world, client, name, index, ro
 
 
 # Downloads of lists (no object in the URL, or only reference data such as a metric's code).
+# The notice board is the bureau's for every officer: it names no unit, so it has no control word.
+BUREAU_BOARDS = {"inspections:notices"}
 WHOLE_BUREAU_DOWNLOADS = {
     (name, index)
     for name, index, _role in SCOPED_DOWNLOADS
-    if MATRIX[name].obj is None or OBJECTS[MATRIX[name].obj].scopes == SHARED
+    if (MATRIX[name].obj is None or OBJECTS[MATRIX[name].obj].scopes == SHARED) and name not in BUREAU_BOARDS
 }
 SUPERVISOR_DOWNLOADS = [(n, i) for n, i in DOWNLOADS if allowed(MATRIX[n].probes[i].expect["supervisor"])]
 

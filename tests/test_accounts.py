@@ -73,6 +73,32 @@ def test_idle_session_ends_after_thirty_minutes(client, bureau):
         assert response.status_code == 302 and response.url.startswith("/login/")
 
 
+def test_an_idle_session_never_outlives_thirty_minutes_and_is_not_written_on_every_request(client, bureau):
+    from django.contrib.sessions.models import Session
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        login(client, bureau.officer.police_number, PASSWORD)
+        client.get("/")
+    key = client.cookies["sessionid"].value
+    expiry = Session.objects.get(pk=key).expire_date
+    assert expiry == start + timedelta(minutes=30)
+    # requests within the refresh interval (60 s) do not write the session
+    with time_machine.travel(start + timedelta(seconds=40), tick=False):
+        assert client.get("/").status_code == 200
+    assert Session.objects.get(pk=key).expire_date == expiry
+    # one after it pushes the expiry on, to 30 minutes after that request
+    with time_machine.travel(start + timedelta(seconds=70), tick=False):
+        assert client.get("/").status_code == 200
+    assert Session.objects.get(pk=key).expire_date == start + timedelta(seconds=70 + 30 * 60)
+    # then a request at 40 s past that is not written: the session ends 29 min 20 s after it, never later
+    with time_machine.travel(start + timedelta(seconds=110), tick=False):
+        assert client.get("/").status_code == 200
+    with time_machine.travel(start + timedelta(seconds=110 + 30 * 60), tick=False):
+        response = client.get("/")
+        assert response.status_code == 302 and response.url.startswith("/login/")
+
+
 def test_logout_ends_the_session(client, bureau):
     login(client, bureau.officer.police_number, PASSWORD)
     assert client.post("/logout/").status_code == 302

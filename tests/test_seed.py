@@ -19,6 +19,12 @@ from training.models import Qualification
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # The demo seeds evidence files of findings: to a throw-away directory.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def snapshot() -> list[tuple]:
     officers = User.objects.order_by("police_number").values_list(
         "police_number", "name", "unit__code", "rank", "role", "hire_date", "is_auxiliary"

@@ -45,7 +45,8 @@ def test_tasks_are_acknowledged_late_and_requeued_when_the_worker_is_lost():
     assert app.conf.worker_prefetch_multiplier == 1
 
 
-def test_a_run_killed_half_way_changes_nothing_and_the_rerun_completes_the_same():
+def test_a_run_killed_half_way_changes_nothing_and_the_rerun_completes_the_same(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the demo seeds evidence files of findings
     call_command("seed_demo", "--incidents", "30000", "--seed", "5", "--year", "2025")
     before = state()
     env = {**os.environ, "DATABASE_URL": database_url(connection.settings_dict)}

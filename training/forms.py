@@ -198,3 +198,79 @@ class PeriodForm(BootstrapMixin, forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("The end of the period is before its start."))
         return data
+
+
+class CompetitionForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    rounds = forms.CharField(
+        label=_("Rounds"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("One round a line, in order, for example 笔试, 案例分析, 现场执法."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def clean_rounds(self):
+        names = [line.strip() for line in self.cleaned_data["rounds"].splitlines() if line.strip()]
+        if len(set(names)) != len(names):
+            raise forms.ValidationError(_("Each round needs its own name."))
+        if any(len(name) > 100 for name in names):
+            raise forms.ValidationError(_("A round's name is at most 100 characters."))
+        return names
+
+
+class CompetitionRoundForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("Round"), max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class CompetitionTeamForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("Team"), max_length=100)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_for(user).order_by("code")
+        self._style()
+
+
+class CompetitionScoreForm(BootstrapMixin, forms.Form):
+    round = forms.ModelChoiceField(label=_("Round"), queryset=None)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None)
+    officer = OfficerField(label=_("Police number"))
+    score = forms.DecimalField(label=_("Score"), max_digits=6, decimal_places=1, min_value=0)
+
+    def __init__(self, *args, competition, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = competition.rounds.order_by("position")
+        self.fields["team"].queryset = competition.teams.order_by("name")
+        self.fields["officer"].officers = officers
+        self._style()
+
+
+class TalentForm(BootstrapMixin, forms.Form):
+    officer = OfficerField(label=_("Police number"))
+    specialties = forms.CharField(
+        label=_("Specialties"), max_length=300, help_text=_("Separated by commas, for example 经济犯罪, 行政复议.")
+    )
+    summary = forms.CharField(label=_("Experience"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    available = forms.BooleanField(label=_("Available for consultation"), required=False, initial=True)
+    # The version of the entry the form was opened at (empty for a new entry).
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def __init__(self, *args, officers, profile=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].officers = officers
+        if profile is not None:
+            # The entry's officer is fixed: editing changes the entry, not whose it is.
+            self.fields["officer"].disabled = True
+            self.fields["officer"].clean = lambda value: profile.officer
+        self._style()

@@ -197,6 +197,10 @@ class SpotTest(models.Model):
     sample_seed = models.BigIntegerField(_("sampling seed"), null=True, blank=True)
     sample_size = models.PositiveIntegerField(_("sample size"), null=True, blank=True)
     population_count = models.PositiveIntegerField(_("officers sampled from"), null=True, blank=True)
+    # The ids drawn from, so that a redraw gives the same officers after transfers and departures.
+    population_ids = ArrayField(
+        models.BigIntegerField(), default=list, blank=True, verbose_name=_("officers sampled from (ids)")
+    )
     sample_unit_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, verbose_name=_("units sampled"))
     sampled_at = models.DateTimeField(_("sampled at"), null=True, blank=True)
     held_on = models.DateField(_("date"))
@@ -387,6 +391,15 @@ class QualificationReminder(models.Model):
     expires_on = models.DateField(_("expires on"))
     created_at = models.DateTimeField(_("created at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Who cleared it: the officer (read), or a manager who handled it for the officer.
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
 
     class Meta:
         verbose_name = _("qualification reminder")

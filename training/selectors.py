@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum, Window
-from django.db.models.functions import Rank
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
 
 from org.models import Unit, User
 from org.scope import scoped, visible_unit_ids
@@ -105,7 +105,7 @@ def qualifications_for(user: User) -> QuerySet[Qualification]:
     return scoped(Qualification.objects.select_related("officer", "officer__unit"), user, unit_field="officer__unit")
 
 
-def reminders_for(user: User) -> QuerySet[QualificationReminder]:
+def unread_reminders_for(user: User) -> QuerySet[QualificationReminder]:
     """Unread reminders: an officer's own, and those of every officer in scope for managers."""
     reminders = QualificationReminder.objects.filter(_bureau(user), read_at__isnull=True).select_related(
         "qualification", "officer"
@@ -113,6 +113,16 @@ def reminders_for(user: User) -> QuerySet[QualificationReminder]:
     if can_manage(user):
         return scoped(reminders, user, unit_field="officer__unit")
     return reminders.filter(officer_id=user.pk)
+
+
+def reminders_for(user: User, *, today: date | None = None) -> QuerySet[QualificationReminder]:
+    """Unread reminders of qualifications that expire today or later (即将到期)."""
+    return unread_reminders_for(user).filter(expires_on__gte=today or timezone.localdate())
+
+
+def expired_reminders_for(user: User, *, today: date | None = None) -> QuerySet[QualificationReminder]:
+    """Unread reminders whose qualification has expired meanwhile (已过期): not "expiring soon"."""
+    return unread_reminders_for(user).filter(expires_on__lt=today or timezone.localdate())
 
 
 def case_reviews_for(user: User) -> QuerySet[CaseReviewTest]:
@@ -179,22 +189,67 @@ def question_miss_rates(*, attempts: QuerySet[Attempt]) -> list[dict]:
 # --- Competitions --------------------------------------------------------------------------
 
 
+def _ranks(totals: list) -> list[int]:
+    """Competition ranks of totals in descending order: ties share a rank (1, 1, 3)."""
+    ordered = sorted(totals, reverse=True)
+    return [ordered.index(t) + 1 for t in totals]
+
+
 def competition_standings(*, competition: Competition) -> dict:
-    """Individual and team totals over all rounds, with ranks (ties share a rank)."""
-    scores = CompetitionScore.objects.filter(round__competition=competition)
-    individuals = list(
-        scores.values("officer__name", "officer__police_number", "team__name")
-        .annotate(total=Sum("score"))
-        .annotate(rank=Window(Rank(), order_by=Sum("score").desc()))
-        .order_by("rank", "officer__police_number")
+    """Per round and over all rounds, each competitor's and each team's score and rank (ties
+    share a rank; a team's score is the sum of its members'). A competitor without a score in a
+    round has none there (shown empty) and counts zero in the total."""
+    rounds = list(competition.rounds.order_by("position"))
+    rows = list(
+        CompetitionScore.objects.filter(round__competition=competition).values(
+            "round_id",
+            "score",
+            "officer_id",
+            "officer__name",
+            "officer__police_number",
+            "team_id",
+            "team__name",
+            "team__unit__name",
+        )
     )
-    teams = list(
-        scores.values("team__name", "team__unit__name")
-        .annotate(total=Sum("score"))
-        .annotate(rank=Window(Rank(), order_by=Sum("score").desc()))
-        .order_by("rank", "team__name")
-    )
-    return {"individuals": individuals, "teams": teams}
+    people: dict[int, dict] = {}
+    teams: dict[int, dict] = {}
+    for r in rows:
+        person = people.setdefault(
+            r["officer_id"],
+            {
+                "officer_id": r["officer_id"],
+                "officer__name": r["officer__name"],
+                "officer__police_number": r["officer__police_number"],
+                "team__name": r["team__name"],
+                "scores": {},
+            },
+        )
+        person["scores"][r["round_id"]] = r["score"]
+        team = teams.setdefault(
+            r["team_id"],
+            {"team__name": r["team__name"], "team__unit__name": r["team__unit__name"], "scores": {}},
+        )
+        team["scores"][r["round_id"]] = team["scores"].get(r["round_id"], Decimal(0)) + r["score"]
+
+    def rank(entries: list[dict], key: str) -> list[dict]:
+        for entry in entries:
+            entry["total"] = sum(entry["scores"].values(), Decimal(0))
+        for rnd in rounds:
+            scored = [e for e in entries if rnd.pk in e["scores"]]
+            for entry, n in zip(scored, _ranks([e["scores"][rnd.pk] for e in scored]), strict=True):
+                entry.setdefault("round_ranks", {})[rnd.pk] = n
+        for entry, n in zip(entries, _ranks([e["total"] for e in entries]), strict=True):
+            entry["rank"] = n
+            ranks = entry.get("round_ranks", {})
+            entry["rounds"] = [(entry["scores"].get(rnd.pk), ranks.get(rnd.pk)) for rnd in rounds]
+        return sorted(entries, key=lambda e: (e["rank"], e[key]))
+
+    return {
+        "rounds": rounds,
+        "individuals": rank(list(people.values()), "officer__police_number"),
+        "teams": rank(list(teams.values()), "team__name"),
+    }
 
 
 def case_review_scores(*, bureau, start: date, end: date) -> list[dict]:
@@ -277,8 +332,11 @@ def training_statistics(
     ):
         if unit_id in stats:
             stats[unit_id].sessions_held += n
+    # Each session once, whether it reached one of the units or several.
     total.sessions_held = (
-        sessions.count() if unit_ids is None else max((s.sessions_held for s in stats.values()), default=0)
+        sessions.count()
+        if unit_ids is None
+        else sessions.filter(Q(for_all_units=True) | Q(audience__unit_id__in=list(stats))).distinct().count()
     )
 
     for row in (
@@ -331,6 +389,17 @@ def training_statistics(
         for kind, n in row.qualifications.items():
             total.qualifications[kind] = total.qualifications.get(kind, 0) + n
     return list(stats.values()), total
+
+
+def latest_training_year(*, bureau) -> int | None:
+    """The latest year in which the bureau held a session or a test (the statistics open on it)."""
+    bureau_id = getattr(bureau, "pk", bureau)
+    latest = [
+        model.objects.filter(bureau_id=bureau_id).aggregate(m=Max("held_on"))["m"]
+        for model in (TrainingSession, SpotTest)
+    ]
+    years = [d.year for d in latest if d is not None]
+    return max(years, default=None)
 
 
 def training_statistics_for(user: User, *, start: date, end: date) -> tuple[list[TrainingStats], TrainingStats]:

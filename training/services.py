@@ -9,14 +9,17 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from org.models import Role, Unit, User
+from org.notifications import Kind, notify
 from org.versioning import check_version, lock_at_version
 from training.models import (
     LETTERS,
@@ -28,6 +31,10 @@ from training.models import (
     AttendanceStatus,
     Candidate,
     CaseReviewTest,
+    Competition,
+    CompetitionRound,
+    CompetitionScore,
+    CompetitionTeam,
     GuidanceEntry,
     Qualification,
     QualificationKind,
@@ -408,11 +415,20 @@ def spot_test_sample(
         sample_seed=seed,
         sample_size=size,
         population_count=len(population),
+        population_ids=sorted(population),
         sample_unit_ids=unit_ids,
         sampled_at=now or timezone.now(),
         version=F("version") + 1,
     )
     return candidates
+
+
+def spot_test_redraw(*, test: SpotTest) -> list[int]:
+    """The officers the recorded draw gives again, from its stored population and seed: the
+    check that the sample was drawn as recorded, whoever has moved or left since."""
+    if test.sample_seed is None:
+        return []
+    return draw_sample(population=test.population_ids, size=test.sample_size, seed=test.sample_seed)
 
 
 def _transition(test: SpotTest, old: str, new: str, **fields) -> None:
@@ -841,17 +857,31 @@ FROM training_qualification q
 JOIN org_user u ON u.id = q.officer_id AND u.is_active
 WHERE q.expires_on >= %(today)s AND q.expires_on <= %(today)s + %(s1)s
 ON CONFLICT (qualification_id, expires_on, days_before) DO NOTHING
+RETURNING bureau_id, officer_id, qualification_id, days_before, expires_on
 """
 
 
 @transaction.atomic
 def qualification_reminders_create(*, now: datetime | None = None) -> int:
-    """One reminder per qualification per stage (90, 30, 7 days before expiry); safe to run twice."""
+    """One reminder per qualification per stage (90, 30, 7 days before expiry); safe to run twice.
+    Each new reminder also reaches the officer's inbox (the bell)."""
     now = now or timezone.now()
     s1, s2, s3 = REMINDER_STAGES
     with connection.cursor() as cursor:
         cursor.execute(_REMINDERS, {"today": timezone.localdate(now), "now": now, "s1": s1, "s2": s2, "s3": s3})
-        return cursor.rowcount
+        created = cursor.fetchall()
+    kinds = dict(Qualification.objects.filter(pk__in=[row[2] for row in created]).values_list("pk", "kind"))
+    labels = dict(QualificationKind.choices)
+    url = reverse("training:qualifications")
+    with translation.override(settings.LANGUAGE_CODE):
+        for bureau_id, officer_id, qualification_id, days_before, expires_on in created:
+            title = _("Your %(qualification)s expires on %(date)s (within %(days)d days): renew it in time.") % {
+                "qualification": labels.get(kinds.get(qualification_id), ""),
+                "date": expires_on.isoformat(),
+                "days": days_before,
+            }
+            notify(recipients=[officer_id], kind=Kind.REMINDER, title=title, url=url, bureau=bureau_id)
+    return len(created)
 
 
 @transaction.atomic
@@ -859,8 +889,99 @@ def reminders_mark_read(*, officer: User, now: datetime | None = None) -> int:
     from training.models import QualificationReminder
 
     return QualificationReminder.objects.filter(officer=officer, read_at__isnull=True).update(
-        read_at=now or timezone.now()
+        read_at=now or timezone.now(), handled_by=officer
     )
+
+
+@transaction.atomic
+def reminders_handle(*, reminders, by: User, now: datetime | None = None) -> int:
+    """A manager clears reminders of officers in their scope (`reminders`, already scoped by
+    the caller's selector): renewed, or followed up. Each is cleared once."""
+    return reminders.filter(read_at__isnull=True).update(read_at=now or timezone.now(), handled_by=by)
+
+
+# --- Competitions (法制比武) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def competition_create(
+    *, bureau_id: int, title: str, held_on: date, description: str = "", round_names: Sequence[str] = ()
+) -> Competition:
+    competition = Competition.objects.create(bureau_id=bureau_id, title=title, held_on=held_on, description=description)
+    CompetitionRound.objects.bulk_create(
+        [
+            CompetitionRound(bureau_id=bureau_id, competition=competition, name=name, position=n)
+            for n, name in enumerate(round_names, start=1)
+        ]
+    )
+    return competition
+
+
+@transaction.atomic
+def competition_round_add(*, competition: Competition, name: str) -> CompetitionRound:
+    """A round after the last one. The competition's row is locked so that two rounds added at
+    once do not take the same place."""
+    Competition.objects.select_for_update().filter(pk=competition.pk).first()
+    if competition.rounds.filter(name=name).exists():
+        raise TrainingRefused(_("The competition already has a round “%(name)s”.") % {"name": name}, code="exists")
+    last = competition.rounds.order_by("-position").values_list("position", flat=True).first() or 0
+    return CompetitionRound.objects.create(
+        bureau_id=competition.bureau_id, competition=competition, name=name, position=last + 1
+    )
+
+
+@transaction.atomic
+def competition_team_add(*, competition: Competition, name: str, unit: Unit) -> CompetitionTeam:
+    if unit.bureau_id != competition.bureau_id:
+        raise TrainingRefused(_("The team's unit must belong to the bureau."), code="bad_unit")
+    try:
+        with transaction.atomic():
+            return CompetitionTeam.objects.create(
+                bureau_id=competition.bureau_id, competition=competition, name=name, unit=unit
+            )
+    except IntegrityError:
+        raise TrainingRefused(
+            _("The competition already has a team “%(name)s”.") % {"name": name}, code="exists"
+        ) from None
+
+
+@transaction.atomic
+def competition_score_record(
+    *, round: CompetitionRound, team: CompetitionTeam, officer: User, score: Decimal
+) -> CompetitionScore:
+    """An officer's score in a round, for their team; entering it again corrects it (a new
+    version of the row, the history keeps the old one)."""
+    if round.competition_id != team.competition_id:
+        raise TrainingRefused(_("The round and the team are of different competitions."), code="bad_team")
+    if officer.bureau_id != round.bureau_id:
+        raise TrainingRefused(_("The officer is not of this bureau."), code="bad_officer")
+    if score < 0:
+        raise TrainingRefused(_("A score cannot be negative."), code="bad_score")
+    other_team = (
+        CompetitionScore.objects.filter(round__competition_id=round.competition_id, officer=officer)
+        .exclude(team=team)
+        .exists()
+    )
+    if other_team:
+        raise TrainingRefused(
+            _("%(name)s already competes for another team of this competition.") % {"name": officer.name},
+            code="other_team",
+        )
+    row, created = CompetitionScore.objects.select_for_update().get_or_create(
+        round=round,
+        officer=officer,
+        defaults={
+            "bureau_id": round.bureau_id,
+            "team": team,
+            "unit_id": officer.unit_id or team.unit_id,
+            "score": score,
+        },
+    )
+    if not created:
+        row.score, row.team = score, team
+        row.version += 1
+        row.save(update_fields=["score", "team", "version"])
+    return row
 
 
 # --- Case-review tests, guidance, talent pool ----------------------------------------------
@@ -981,3 +1102,10 @@ def talent_profile_save(
     profile.version += 1
     profile.save(update_fields=["specialties", "summary", "available", "version"])
     return profile
+
+
+@transaction.atomic
+def talent_profile_remove(*, profile: TalentProfile, expected_version: int | None = None) -> None:
+    """Take an officer out of the talent pool (the history keeps the entry)."""
+    profile = lock_at_version(TalentProfile, pk=profile.pk, expected=expected_version, message=TALENT_STALE)
+    profile.delete()

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -24,11 +25,16 @@ from org.selectors import officers_for, units_for
 from training import selectors, services
 from training.forms import (
     CaseReviewForm,
+    CompetitionForm,
+    CompetitionRoundForm,
+    CompetitionScoreForm,
+    CompetitionTeamForm,
     GuidanceForm,
     PeriodForm,
     QualificationForm,
     SampleForm,
     SessionForm,
+    TalentForm,
     TestForm,
     UploadForm,
 )
@@ -40,6 +46,7 @@ from training.models import (
     QualificationKind,
     Question,
     SessionKind,
+    TalentProfile,
     TestStatus,
 )
 from training.services import TrainingRefused, can_manage
@@ -77,6 +84,14 @@ def xlsx_response(filename: str, title: str, headers: list[str], rows) -> HttpRe
     return response
 
 
+def _id(value: str | None) -> int | None:
+    """A positive id from a form or query value, or None. `str.isdigit()` is not enough: it
+    accepts digits such as "²" that int() refuses."""
+    if not value or not value.isascii() or not value.isdecimal():
+        return None
+    return int(value)
+
+
 def _page(request, queryset, size: int = 50):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
@@ -99,6 +114,7 @@ def home(request):
             "attendance": selectors.my_attendance(user).order_by("-session__held_on")[:20],
             "qualifications": user.qualifications.filter(bureau_id=user.bureau_id),
             "reminders": selectors.reminders_for(user).filter(officer_id=user.pk),
+            "expired_reminders": selectors.expired_reminders_for(user).filter(officer_id=user.pk),
             "can_manage": can_manage(user),
         },
     )
@@ -170,21 +186,21 @@ def session_detail(request, pk: int):
     excused_ids = {k for k, v in recorded.items() if v == AttendanceStatus.EXCUSED}
     version = session.version
     if manage and request.method == "POST":
-        present = [int(x) for x in request.POST.getlist("present") if x.isdigit()]
-        excused = [int(x) for x in request.POST.getlist("excused") if x.isdigit()]
-        seen = request.POST.get("version", "")
+        present = [i for i in map(_id, request.POST.getlist("present")) if i is not None]
+        excused = [i for i in map(_id, request.POST.getlist("excused")) if i is not None]
+        seen = _id(request.POST.get("version"))
         try:
             n = services.attendance_record(
                 session=session,
                 present_ids=present,
                 excused_ids=excused,
-                expected_version=int(seen) if seen.isdigit() else None,
+                expected_version=seen,
             )
         except Conflict as exc:
             # The page again with this user's ticks, still at the version they opened: nothing is lost,
             # and nothing overwrites the other list until they have reloaded it.
             messages.error(request, str(exc))
-            present_ids, excused_ids, version = set(present), set(excused), int(seen)
+            present_ids, excused_ids, version = set(present), set(excused), seen
         else:
             messages.success(request, _("Attendance saved: %(n)s present.") % {"n": n})
             return redirect("training:session", pk=session.pk)
@@ -200,6 +216,7 @@ def session_detail(request, pk: int):
             "excused_ids": excused_ids,
             "upload_form": UploadForm(),
             "can_manage": manage,
+            "can_read_history": request.user.role in RESULT_ROLES or request.user.is_superuser,
             "audience": session.audience.select_related("unit"),
         },
     )
@@ -262,6 +279,24 @@ def question_import(request):
         messages.error(request, refused.message)
         return redirect("training:questions")
     return _import_result(request, result, back=("training:questions", None), title=_("Question bank"))
+
+
+@manager_required
+@require_POST
+def question_retire(request, pk: int):
+    """Take a question out of the bank: tests drawn from now on leave it out; the tests that
+    already used it keep it (their answers and scores do not change)."""
+    question = get_object_or_404(selectors.questions_for(request.user), pk=pk)
+    services.question_retire(question=question)
+    messages.success(request, _("The question was retired from the bank."))
+    return redirect(request.POST.get("next") if _safe_next(request) else "training:questions")
+
+
+def _safe_next(request) -> bool:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
 
 
 @manager_required
@@ -453,16 +488,39 @@ def test_take(request, pk: int):
     )
 
 
-@login_required
+def json_login_required(view):
+    """For the fetch calls of the test page: a session that ended (30 idle minutes) answers 401
+    with a message, not the login page's HTML, which the page would take for a lost connection."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse(
+                {
+                    "error": _(
+                        "You have been signed out. Sign in again to go on with the test: "
+                        "the answers already saved are kept."
+                    ),
+                    "code": "signed_out",
+                    "login": reverse("login"),
+                },
+                status=401,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@json_login_required
 @require_POST
 def answer_save(request, pk: int):
     """One answer, saved as the officer clicks (fetch from the test page)."""
-    question = request.POST.get("question", "")
-    if not question.isdigit():
+    question = _id(request.POST.get("question"))
+    if question is None:
         return JsonResponse({"error": _("No question given."), "code": "bad_request"}, status=400)
     try:
         services.answer_save(
-            attempt_id=pk, officer=request.user, question_id=int(question), choice=request.POST.getlist("choice")
+            attempt_id=pk, officer=request.user, question_id=question, choice=request.POST.getlist("choice")
         )
     except TrainingRefused as refused:
         return JsonResponse({"error": refused.message, "code": refused.code}, status=refused.status)
@@ -500,6 +558,32 @@ def attempt_detail(request, pk: int):
     answers = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
     items = [(n, questions[qid], answers.get(qid)) for n, qid in enumerate(attempt.question_ids, start=1)]
     return render(request, "training/attempt_detail.html", {"attempt": attempt, "items": items})
+
+
+# --- An officer's training history --------------------------------------------------------
+
+
+@results_required
+def officer_history(request, pk: int):
+    """Every training record of an officer that the reader may see: a unit leader those made in
+    their unit, legal supervisors the bureau's (the selectors' scope, record by record)."""
+    user = request.user
+    officer = get_object_or_404(officers_for(user), pk=pk)
+    attendance = selectors.attendance_for(user).filter(officer=officer).order_by("-session__held_on", "-id")
+    attempts = selectors.attempts_for(user).filter(officer=officer).order_by("-started_at")
+    return render(
+        request,
+        "training/officer_history.html",
+        {
+            "officer": officer,
+            "attendance": Paginator(attendance, 25).get_page(request.GET.get("attendance_page")),
+            "attendance_counts": dict(attendance.order_by().values_list("status").annotate(n=Count("id"))),
+            "attempts": Paginator(attempts, 25).get_page(request.GET.get("tests_page")),
+            "qualifications": selectors.qualifications_for(user).filter(officer=officer).order_by("kind"),
+            "case_reviews": selectors.case_reviews_for(user).filter(leader=officer).order_by("-held_on"),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 # --- Qualifications ------------------------------------------------------------------------
@@ -561,8 +645,22 @@ def qualification_list(request):
             "soon": today + timedelta(days=90),
             "form": form,
             "reminders": selectors.reminders_for(request.user)[:20],
+            "expired_reminders": selectors.expired_reminders_for(request.user)[:20],
+            "can_manage": manage,
         },
     )
+
+
+@manager_required
+@require_POST
+def reminders_handle(request):
+    """A manager clears the reminders ticked on the qualifications page (those in their scope)."""
+    ids = [i for i in map(_id, request.POST.getlist("reminder")) if i is not None]
+    n = services.reminders_handle(
+        reminders=selectors.unread_reminders_for(request.user).filter(pk__in=ids), by=request.user
+    )
+    messages.success(request, _("%(n)s reminders handled.") % {"n": n})
+    return redirect("training:qualifications")
 
 
 # --- Competitions, case-review tests, talent pool ------------------------------------------
@@ -570,21 +668,86 @@ def qualification_list(request):
 
 @login_required
 def competition_list(request):
+    manage = can_manage(request.user)
+    form = CompetitionForm(request.POST or None) if manage else None
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied
+        if form.is_valid():
+            competition = services.competition_create(
+                bureau_id=request.user.bureau_id,
+                title=form.cleaned_data["title"],
+                held_on=form.cleaned_data["held_on"],
+                description=form.cleaned_data["description"],
+                round_names=form.cleaned_data["rounds"],
+            )
+            messages.success(request, _("The competition was recorded. Add its teams and enter the scores."))
+            return redirect("training:competition", pk=competition.pk)
     return render(
         request,
         "training/competition_list.html",
-        {"competitions": selectors.competitions_for(request.user).prefetch_related("rounds", "teams")},
+        {
+            "competitions": selectors.competitions_for(request.user).prefetch_related("rounds", "teams"),
+            "form": form,
+        },
     )
 
 
 @login_required
 def competition_detail(request, pk: int):
     competition = get_object_or_404(selectors.competitions_for(request.user), pk=pk)
+    return _competition_page(request, competition)
+
+
+def _competition_page(request, competition, **forms):
+    manage = can_manage(request.user)
+    if manage:
+        forms.setdefault("round_form", CompetitionRoundForm())
+        forms.setdefault("team_form", CompetitionTeamForm(user=request.user))
+        forms.setdefault(
+            "score_form", CompetitionScoreForm(competition=competition, officers=officers_for(request.user))
+        )
     return render(
         request,
         "training/competition_detail.html",
-        {"competition": competition, **selectors.competition_standings(competition=competition)},
+        {
+            "competition": competition,
+            "can_manage": manage,
+            **forms,
+            **selectors.competition_standings(competition=competition),
+        },
     )
+
+
+@manager_required
+@require_POST
+def competition_edit(request, pk: int, part: str):
+    """Add a round or a team, or enter a score: the competition's page again with the form's
+    errors, or back to it after saving."""
+    competition = get_object_or_404(selectors.competitions_for(request.user), pk=pk)
+    if part == "round":
+        form = CompetitionRoundForm(request.POST)
+        save = lambda data: services.competition_round_add(competition=competition, **data)  # noqa: E731
+        done = _("The round was added.")
+    elif part == "team":
+        form = CompetitionTeamForm(request.POST, user=request.user)
+        save = lambda data: services.competition_team_add(competition=competition, **data)  # noqa: E731
+        done = _("The team was added.")
+    elif part == "score":
+        form = CompetitionScoreForm(request.POST, competition=competition, officers=officers_for(request.user))
+        save = lambda data: services.competition_score_record(**data)  # noqa: E731
+        done = _("The score was saved.")
+    else:
+        raise Http404
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except TrainingRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, done)
+            return redirect("training:competition", pk=competition.pk)
+    return _competition_page(request, competition, **{f"{part}_form": form})
 
 
 @results_required
@@ -603,16 +766,95 @@ def case_review_list(request):
     return render(request, "training/case_review_list.html", {"page": _page(request, reviews), "form": form})
 
 
+def _qualification_kinds_matching(text: str) -> list[str]:
+    """The qualification kinds whose name (as the user reads it) or short name contains `text`."""
+    short = {QualificationKind.LEGAL_EXAM: ("法考", "法律职业资格", "司法考试")}
+    return [
+        value
+        for value, label in QualificationKind.choices
+        if text in str(label) or any(text in s for s in short.get(value, ()))
+    ]
+
+
 @login_required
 def talent_list(request):
     profiles = selectors.talent_for(request.user)
     q = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind")
+    today = timezone.localdate()
+    valid = Q(officer__qualifications__expires_on__isnull=True) | Q(officer__qualifications__expires_on__gte=today)
     if q:
-        profiles = profiles.filter(
-            Q(specialties__icontains=q) | Q(summary__icontains=q) | Q(officer__name__icontains=q)
-        )
-    profiles = profiles.order_by("-available", "officer__police_number").prefetch_related("officer__qualifications")
-    return render(request, "training/talent_list.html", {"page": _page(request, profiles), "q": q})
+        match = Q(specialties__icontains=q) | Q(summary__icontains=q) | Q(officer__name__icontains=q)
+        kinds = _qualification_kinds_matching(q)
+        if kinds:
+            match |= Q(officer__qualifications__kind__in=kinds) & valid
+        profiles = profiles.filter(match)
+    if kind in QualificationKind.values:
+        profiles = profiles.filter(Q(officer__qualifications__kind=kind) & valid)
+    profiles = (
+        profiles.distinct().order_by("-available", "officer__police_number").prefetch_related("officer__qualifications")
+    )
+    return render(
+        request,
+        "training/talent_list.html",
+        {
+            "page": _page(request, profiles),
+            "q": q,
+            "kind": kind,
+            "kinds": QualificationKind.choices,
+            "can_manage": can_manage(request.user),
+        },
+    )
+
+
+@manager_required
+def talent_edit(request, pk: int | None = None):
+    """Put an officer in the talent pool, or change their entry (of the version the form showed)."""
+    profile = get_object_or_404(selectors.talent_for(request.user), pk=pk) if pk is not None else None
+    initial = {}
+    if profile is not None:
+        initial = {
+            "officer": profile.officer.police_number,
+            "specialties": profile.specialties,
+            "summary": profile.summary,
+            "available": profile.available,
+            "expected_version": profile.version,
+        }
+    form = TalentForm(request.POST or None, initial=initial, officers=officers_for(request.user), profile=profile)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        expected = data["expected_version"]
+        if profile is None and TalentProfile.objects.filter(officer=data["officer"]).exists():
+            form.add_error("officer", _("This officer is already in the pool; edit the entry instead."))
+        else:
+            try:
+                services.talent_profile_save(
+                    officer=data["officer"],
+                    specialties=data["specialties"],
+                    summary=data["summary"],
+                    available=data["available"],
+                    expected_version=expected if profile is not None else None,
+                )
+            except Conflict as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The talent pool entry was saved."))
+                return redirect("training:talent")
+    title = _("Edit a talent pool entry") if profile else _("Add an officer to the talent pool")
+    return render(request, "training/talent_form.html", {"form": form, "title": title, "profile": profile})
+
+
+@manager_required
+@require_POST
+def talent_remove(request, pk: int):
+    profile = get_object_or_404(selectors.talent_for(request.user), pk=pk)
+    try:
+        services.talent_profile_remove(profile=profile, expected_version=_id(request.POST.get("expected_version")))
+    except Conflict as exc:
+        messages.error(request, str(exc))
+        return redirect("training:talent_edit", pk=profile.pk)
+    messages.success(request, _("%(name)s was taken out of the talent pool.") % {"name": profile.officer.name})
+    return redirect("training:talent")
 
 
 # --- Enforcement guidance ------------------------------------------------------------------
@@ -659,9 +901,9 @@ def guidance_detail(request, pk: int):
 def guidance_publish(request):
     initial = {}
     base_entry = None
-    base = request.GET.get("from")
-    if base and base.isdigit():
-        entry = selectors.guidance_for(request.user).filter(pk=int(base)).first()
+    base = _id(request.GET.get("from"))
+    if base is not None:
+        entry = selectors.guidance_for(request.user).filter(pk=base).first()
         if entry:
             base_entry = entry
             initial = {f: getattr(entry, f) for f in GuidanceForm.base_fields if f != "expected_version"}
@@ -711,12 +953,20 @@ def guidance_card(request, category: str):
 @results_required
 def statistics(request):
     today = timezone.localdate()
-    data = request.GET if "start" in request.GET else {"start": date(today.year, 1, 1), "end": today}
+    latest = selectors.latest_training_year(bureau=request.user.bureau_id)
+    if "start" in request.GET:
+        data = request.GET
+    elif latest is not None and latest < today.year:
+        # Nothing held this year yet: open on the latest year that has figures.
+        data = {"start": date(latest, 1, 1), "end": date(latest, 12, 31)}
+    else:
+        data = {"start": date(today.year, 1, 1), "end": today}
     form = PeriodForm(data)
-    rows, total = [], None
+    rows, total, empty = [], None, False
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         rows, total = selectors.training_statistics_for(request.user, start=start, end=end)
+        empty = not (total.sessions_held or total.tests_held or total.expected or total.officer_times_tested)
         if request.GET.get("export") == "xlsx":
             headers = [
                 "单位",
@@ -751,5 +1001,12 @@ def statistics(request):
     return render(
         request,
         "training/statistics.html",
-        {"form": form, "rows": rows, "total": total, "kinds": QualificationKind.choices},
+        {
+            "form": form,
+            "rows": rows,
+            "total": total,
+            "kinds": QualificationKind.choices,
+            "empty": empty,
+            "latest": latest,
+        },
     )

@@ -2,11 +2,14 @@
 
 Our way: 50 concurrent officers POST their answers to the real API endpoint
 (/api/v1/training/attempts/{id}/answers/) served by gunicorn; the key figure is the server
-time (Server-Timing) p95. Beside it, measured in this process one call after another on the
-same data: our service (one guarded INSERT … ON CONFLICT statement), the naive ORM way a
-typical Django app would write (load the attempt, check it in Python, load the question,
-update_or_create), and the raw lower bound (the bare upsert through psycopg). Afterwards every
-answer the server acknowledged is checked in the database (`answer_lost` must be 0).
+time (Server-Timing) p95. Then the same 50 officers save answers through the endpoint their
+browsers call (/training/attempts/{id}/answer/, session cookie and CSRF token, as the test
+page's fetch() does): its server and client p95 are reported beside the API's. Beside them,
+measured in this process one call after another on the same data: our service (one guarded
+INSERT … ON CONFLICT statement), the naive ORM way a typical Django app would write (load the
+attempt, check it in Python, load the question, update_or_create), and the raw lower bound
+(the bare upsert through psycopg). Afterwards every answer the server acknowledged is checked
+in the database (`answer_lost` must be 0).
 """
 
 from __future__ import annotations
@@ -99,6 +102,36 @@ def run(ctx: dict) -> dict:
 
         http = lib.run_concurrently(CLIENTS, call, per_client=PER_CLIENT, max_seconds=MAX_SECONDS)
 
+        # --- the endpoint the officers' browsers really call: the test page's fetch() to
+        # /training/attempts/<id>/answer/, with the session cookie and the CSRF token ---
+        sessions = [lib.browser_session(o) for o in takers]
+        browsers = [
+            lib.Client(port, headers={"Cookie": cookie, "X-CSRFToken": token, "X-Requested-With": "fetch"})
+            for cookie, token in sessions
+        ]
+        for i, client in enumerate(browsers):  # warm-up, as above
+            a = attempts[i]
+            qid = a.question_ids[0]
+            first = [("question", str(qid)), *(("choice", c) for c in choice_for(questions[qid], rngs[i]))]
+            status, *_ = client.request("POST", f"/training/attempts/{a.pk}/answer/", form=first)
+            if status != 200:
+                raise RuntimeError(f"the browser endpoint answered {status}: was the session or CSRF refused?")
+
+        def browser_call(index: int, n: int):
+            attempt = attempts[index]
+            qid = attempt.question_ids[(n + 1) % len(attempt.question_ids)]
+            choice = choice_for(questions[qid], rngs[index])
+            status, client_ms, server_ms, _body = browsers[index].request(
+                "POST",
+                f"/training/attempts/{attempt.pk}/answer/",
+                form=[("question", str(qid)), *(("choice", c) for c in choice)],
+            )
+            if status == 200:
+                acknowledged[(attempt.pk, qid)] = choice
+            return status, client_ms, server_ms
+
+        browser = lib.run_concurrently(CLIENTS, browser_call, per_client=PER_CLIENT, max_seconds=MAX_SECONDS)
+
     saved = {
         (a, q): c
         for a, q, c in Answer.objects.filter(attempt__test=test).values_list("attempt_id", "question_id", "choice")
@@ -169,6 +202,13 @@ def run(ctx: dict) -> dict:
         "answer_errors": http["errors"],
         "answer_per_s": http["per_s"],
         "answer_lost": lost,
+        # The same, through the browser endpoint (session + CSRF, as the test page saves).
+        "answer_browser_p95_ms": browser["server_ms"]["p95"],
+        "answer_browser_median_ms": browser["server_ms"]["median"],
+        "answer_browser_client_p95_ms": browser["client_ms"]["p95"],
+        "answer_browser_requests": browser["requests"],
+        "answer_browser_errors": browser["errors"],
+        "answer_browser_per_s": browser["per_s"],
         "answer_service_p95_ms": p95(serial["ours"]),
         "answer_service_median_ms": round(statistics.median(serial["ours"]), 2),
         "answer_naive_p95_ms": p95(serial["naive"]),
@@ -178,7 +218,10 @@ def run(ctx: dict) -> dict:
         "answer_naive_ratio": round(statistics.median(serial["naive"]) / statistics.median(serial["ours"]), 2),
         "answer_raw_ratio": round(statistics.median(serial["ours"]) / statistics.median(serial["raw"]), 2),
         "serial_calls": SERIAL_CALLS,
-        "note": "answer_p95_ms: server time (Server-Timing) over HTTP at 50 concurrent clients; "
+        "note": "answer_p95_ms: server time (Server-Timing) over HTTP at 50 concurrent clients, through the API "
+        "with a token; answer_browser_*: the same through the page's endpoint with a session cookie and CSRF; "
+        "*_client_p95_ms: as the client waited (gunicorn's queue included); "
         "*_service/_naive/_raw: in-process, one call after another, each in a transaction.",
         "http": http,
+        "http_browser": browser,
     }

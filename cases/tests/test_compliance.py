@@ -252,3 +252,19 @@ def test_an_import_is_recoloured_with_the_same_rules(bureau):
     incident.refresh_from_db()
     assert incident.colour == "red"  # INT-01: decided three days after a 24-hour period
     assert Case.objects.filter(incident=incident, kind=CaseKind.ADMINISTRATIVE).exists()
+
+
+def test_the_rules_are_rebuilt_only_when_their_rows_change(bureau):
+    from cases.compliance import enabled_rules
+    from cases.models import Rule
+
+    first = enabled_rules()
+    # unchanged rows: the same Rule objects, not built again
+    assert [id(rule) for rule in enabled_rules()] == [id(rule) for rule in first]
+    # a bulk UPDATE (no signal, as another process's would be) is seen at the next call
+    Rule.objects.filter(code="INT-01").update(enabled=False)
+    assert "INT-01" not in {rule.code for rule in enabled_rules()}
+    Rule.objects.filter(code="INT-02").update(params={"changed": True})
+    # a row changed twice in one transaction is seen too
+    Rule.objects.filter(code="INT-02").update(params={"changed": "again"})
+    assert next(rule for rule in enabled_rules() if rule.code == "INT-02").params == {"changed": "again"}

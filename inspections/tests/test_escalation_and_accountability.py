@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from inspections import services
 from inspections.models import (
+    OVERDUE,
     AccountabilityCase,
     AccountabilityDecision,
     Liability,
@@ -16,7 +17,7 @@ from inspections.models import (
     PointsEntry,
 )
 from inspections.periods import parse
-from inspections.selectors import notices_for, points_standings
+from inspections.selectors import notices_for, order_list, points_standings
 from inspections.tests.factories import at, make_finding
 
 pytestmark = pytest.mark.django_db
@@ -32,43 +33,116 @@ def test_an_order_past_its_deadline_turns_overdue_and_escalates_once(bureau):
     # a minute before the deadline nothing happens
     with time_machine.travel(at(2025, 6, 5, 17, 59), tick=False):
         assert services.orders_escalate() == 0
-    # after it, the order is overdue, recorded, and the unit's leader and the supervisors are told
+    # after it, the order is marked overdue in its state, recorded, and the unit's leader and
+    # the supervisors are told
     with time_machine.travel(at(2025, 6, 5, 18, 1), tick=False):
         assert services.orders_escalate() == 1
         assert services.orders_escalate() == 0  # once
     order.refresh_from_db()
-    assert order.status == OrderStatus.OVERDUE
+    assert (order.status, order.is_overdue) == (OrderStatus.ISSUED, True)
     assert order.overdue_at == at(2025, 6, 5, 18, 1)
     last = order.transitions.last()
-    assert (last.from_status, last.to_status, last.by) == ("issued", "overdue", None)
+    assert (last.from_status, last.to_status, last.by) == ("issued", OVERDUE, None)
     assert bureau.leader.notifications.filter(kind="escalation").count() == 1
     assert bureau.supervisor.notifications.filter(kind="escalation").count() == 1
     assert not bureau.other_officer.notifications.exists()
     assert "城关派出所" in bureau.supervisor.notifications.get(kind="escalation").title
-    # the unit can still answer, late
+    # the unit can still answer, late: the order stays overdue until it is signed off
     with time_machine.travel(at(2025, 6, 6, 9), tick=False):
         order = services.order_answer(order=order, by=bureau.officer, text="逾期整改完毕")
-    assert order.status == OrderStatus.ANSWERED
+        assert services.orders_escalate() == 0  # marked once per deadline
+    assert (order.status, order.is_overdue) == (OrderStatus.ANSWERED, True)
+    with time_machine.travel(at(2025, 6, 6, 15), tick=False):
+        order = services.order_verify(order=order, by=bureau.legal_officer)
+        order = services.order_close(order=order, by=bureau.legal_officer)
+    assert (order.status, order.is_overdue, order.overdue_at) == (OrderStatus.CLOSED, False, at(2025, 6, 5, 18, 1))
+    assert [(t.from_status, t.to_status) for t in order.transitions.all()] == [
+        ("", "issued"),
+        ("issued", OVERDUE),
+        ("issued", "answered"),
+        ("answered", "verified"),
+        ("verified", "closed"),
+    ]
 
 
-def test_a_returned_order_past_its_new_deadline_turns_overdue(bureau):
+def test_an_answered_order_passing_its_deadline_turns_overdue_and_escalates(bureau):
+    """Overdue at any open state: the unit answered in time, the inspector neither verified nor
+    sent it back before the deadline (Tuesday 18:00)."""
     with time_machine.travel(MONDAY, tick=False):
-        finding = make_finding(bureau.legal_officer, unit=bureau.station_a, due_at=at(2025, 6, 10, 18))
+        finding = make_finding(bureau.legal_officer, unit=bureau.station_a, due_at=at(2025, 6, 3, 18))
         order = services.order_answer(order=finding.order, by=bureau.officer, text="已整改")
-        order = services.order_return(order=order, by=bureau.legal_officer, reason="不到位", due_at=at(2025, 6, 3, 18))
+    with time_machine.travel(at(2025, 6, 3, 17, 59), tick=False):
+        assert services.orders_escalate() == 0
+    with time_machine.travel(at(2025, 6, 3, 18, 1), tick=False):
+        assert services.orders_escalate() == 1
+        assert services.orders_escalate() == 0
+    order.refresh_from_db()
+    assert (order.status, order.is_overdue, order.overdue_at) == (OrderStatus.ANSWERED, True, at(2025, 6, 3, 18, 1))
+    last = order.transitions.last()
+    assert (last.from_status, last.to_status, last.by, last.at) == ("answered", OVERDUE, None, at(2025, 6, 3, 18, 1))
+    assert bureau.leader.notifications.filter(kind="escalation").count() == 1
+    assert bureau.supervisor.notifications.filter(kind="escalation").count() == 1
+    assert order_list(user=bureau.supervisor, status=OVERDUE).get() == order
+    # the loop goes on from where it was: the inspector verifies, the order is still overdue
+    # (and red) until it is signed off
+    with time_machine.travel(at(2025, 6, 4, 9), tick=False):
+        order = services.order_verify(order=order, by=bureau.legal_officer)
+    assert (order.status, order.is_overdue) == (OrderStatus.VERIFIED, True)
+    with time_machine.travel(at(2025, 6, 4, 10), tick=False):
+        order = services.order_close(order=order, by=bureau.legal_officer)
+    assert (order.status, order.is_overdue) == (OrderStatus.CLOSED, False)
+    assert not order_list(user=bureau.supervisor, status=OVERDUE).exists()
+
+
+def test_a_verified_order_not_signed_off_by_its_deadline_turns_overdue(bureau):
+    with time_machine.travel(MONDAY, tick=False):
+        finding = make_finding(bureau.legal_officer, unit=bureau.station_a, due_at=at(2025, 6, 3, 18))
+        order = services.order_answer(order=finding.order, by=bureau.officer, text="已整改")
+        order = services.order_verify(order=order, by=bureau.legal_officer)
     with time_machine.travel(at(2025, 6, 4, 9), tick=False):
         assert services.orders_escalate() == 1
     order.refresh_from_db()
-    assert order.status == OrderStatus.OVERDUE
-    assert order.transitions.last().from_status == "returned"
+    assert (order.status, order.is_overdue) == (OrderStatus.VERIFIED, True)
+    assert order.transitions.last().from_status == "verified"
 
 
-def test_an_answered_order_is_not_overdue_while_it_waits_for_verification(bureau):
+def test_a_closed_order_is_never_overdue(bureau):
     with time_machine.travel(MONDAY, tick=False):
         finding = make_finding(bureau.legal_officer, unit=bureau.station_a, due_at=at(2025, 6, 3, 18))
-        services.order_answer(order=finding.order, by=bureau.officer, text="已整改")
+        order = services.order_answer(order=finding.order, by=bureau.officer, text="已整改")
+        order = services.order_verify(order=order, by=bureau.legal_officer)
+        services.order_close(order=order, by=bureau.legal_officer)
     with time_machine.travel(at(2025, 6, 9, 9), tick=False):
         assert services.orders_escalate() == 0
+
+
+def test_a_returned_order_past_its_new_deadline_turns_overdue_again(bureau):
+    with time_machine.travel(MONDAY, tick=False):
+        finding = make_finding(bureau.legal_officer, unit=bureau.station_a, due_at=at(2025, 6, 3, 18))
+        order = services.order_answer(order=finding.order, by=bureau.officer, text="已整改")
+    # the first deadline passes while the answer waits: overdue
+    with time_machine.travel(at(2025, 6, 4, 9), tick=False):
+        assert services.orders_escalate() == 1
+    # sent back with a new deadline: no longer overdue
+    with time_machine.travel(at(2025, 6, 4, 10), tick=False):
+        order.refresh_from_db()
+        order = services.order_return(order=order, by=bureau.legal_officer, reason="不到位", due_at=at(2025, 6, 6, 18))
+    assert (order.status, order.is_overdue, order.overdue_at) == (OrderStatus.RETURNED, False, None)
+    with time_machine.travel(at(2025, 6, 6, 17), tick=False):
+        assert services.orders_escalate() == 0
+    # and overdue again once the new deadline passes unanswered
+    with time_machine.travel(at(2025, 6, 6, 19), tick=False):
+        assert services.orders_escalate() == 1
+    order.refresh_from_db()
+    assert (order.status, order.is_overdue) == (OrderStatus.RETURNED, True)
+    assert [(t.from_status, t.to_status) for t in order.transitions.all()] == [
+        ("", "issued"),
+        ("issued", "answered"),
+        ("answered", OVERDUE),
+        ("answered", "returned"),
+        ("returned", OVERDUE),
+    ]
+    assert bureau.leader.notifications.filter(kind="escalation").count() == 2
 
 
 def test_accountability_with_a_deduction_an_exemption_and_a_notice(bureau):

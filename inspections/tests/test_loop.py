@@ -8,7 +8,7 @@ from datetime import timedelta
 import pghistory
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import Alert, AlertStatus
 from cases.services import alert_confirm
@@ -147,9 +147,37 @@ def test_transitions_out_of_order_are_refused(bureau):
     order = services.order_answer(order=order, by=bureau.officer, text="已整改")
     with pytest.raises(ValidationError, match="Verify|验收|核"):
         services.order_close(order=order, by=bureau.legal_officer)  # not verified yet
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused, translation.override("zh-hans"):
         services.order_answer(order=order, by=bureau.officer, text="再次答复")  # already answered
+    # the move is named by its verb ("答复"), not by the state it leads to ("已答")
+    assert refused.value.messages == ["状态为“已反馈”的整改通知不能答复。"]
     assert order.transitions.count() == 2
+    unanswered = make_finding(bureau.legal_officer, unit=bureau.station_a).order
+    with pytest.raises(ValidationError) as refused, translation.override("zh-hans"):
+        services.order_return(
+            order=unanswered, by=bureau.legal_officer, reason="不到位", due_at=timezone.now() + timedelta(days=3)
+        )
+    assert refused.value.messages == ["状态为“已下发”的整改通知不能退回。"]
+
+
+def test_a_finding_from_an_alert_names_the_rule_once(bureau):
+    """The alert's sentence begins with the rule's name (the compliance rules' reason texts):
+    the finding does not repeat it; a sentence that does not is prefixed with it as before."""
+    case = make_case(bureau.officer, opened_at=timezone.now() - timedelta(days=3))
+    breach = make_alert(case, rule="CAS-08")
+    breach.text = f"{breach.rule.name}（讯问仅一名民警在场）"
+    deadline = make_alert(case, rule="CAS-05")
+    deadline.text = f"{deadline.rule.name}：已超过期限 2025-06-01 18:00（拘留第3日）"
+    bare = make_alert(case, rule="CAS-12", text="审核超过24小时")
+    for alert in (breach, deadline):
+        alert.save(update_fields=["text"])
+    for alert in (breach, deadline, bare):
+        alert_confirm(alert=alert, by=bureau.legal_officer, note="")
+    assert Finding.objects.get(alert=breach).description == f"CAS-08 {breach.rule.name}（讯问仅一名民警在场）"
+    assert Finding.objects.get(alert=deadline).description == (
+        f"CAS-05 {deadline.rule.name}：已超过期限 2025-06-01 18:00（拘留第3日）"
+    )
+    assert Finding.objects.get(alert=bare).description == f"CAS-12 {bare.rule.name}：审核超过24小时"
 
 
 def test_a_stale_order_cannot_be_moved_twice(bureau):

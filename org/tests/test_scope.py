@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 import time_machine
 
+from org.models import Unit
+from org.scope import sees_unit
 from org.selectors import assignments_for, officers_for, units_for
 from org.tests.factories import AssignmentFactory, UnitFactory
 
@@ -39,6 +41,15 @@ def test_officer_list_follows_unit_scope(bureau, who):
 def test_supervisor_of_another_bureau_sees_none_of_ours(bureau):
     assert bureau.station_a not in units_for(bureau.foreign_officer)
     assert not officers_for(bureau.foreign_officer).filter(bureau=bureau.station_a.bureau).exists()
+
+
+@pytest.mark.parametrize("who", [*sorted(EXPECTED_UNITS), "foreign_officer"])
+def test_the_one_unit_check_agrees_with_the_unit_list(bureau, who):
+    user = getattr(bureau, who)
+    for unit in Unit.objects.all():
+        assert sees_unit(user, unit.pk, unit.bureau_id) == units_for(user).filter(pk=unit.pk).exists(), unit
+    user.is_active = False
+    assert not any(sees_unit(user, unit.pk, unit.bureau_id) for unit in Unit.objects.all())
 
 
 def test_legal_officer_scope_follows_rotation(bureau):

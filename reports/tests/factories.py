@@ -141,7 +141,7 @@ def hand_checked_year(bureau) -> dict:
 #   a8  C3 CAS-06 12-31 23:00 Shanghai, open      a16 incident A2 INT-03 02-10 confirmed 02-12
 # Findings (unit, category, severity, found; order due → status):
 #   f1 A untruthful 1 02-12 (from a16); o1 03-01 closed      f5 A single_officer 1 04-02 (from a11); o4 04-20 answered
-#   f2 B untruthful 2 05-20; o2 06-01 overdue                f6 B documents 3 03-15; o5 03-25 verified
+#   f2 B untruthful 2 05-20; o2 06-01 issued, overdue        f6 B documents 3 03-15; o5 03-25 verified
 #   f3 A untruthful 2 11-03; o3 11-20 closed (late)          f7 A untruthful 2024-12-20; o7 2025-01-05 closed
 #   f4 A untruthful 3 12-01; o6 2026-01-05 issued            f8 foreign untruthful 2025-06-01
 # Accountability (unit, finding, decided): decisions
@@ -215,8 +215,9 @@ def finding(unit, category, severity, found_at, description, source="case_file",
     )
 
 
-def order(found, due_at, status="issued", done_at=None):
-    """The finding's rectification order; a verified or closed one was answered and verified."""
+def order(found, due_at, status="issued", done_at=None, overdue=False):
+    """The finding's rectification order; a verified or closed one was answered and verified;
+    an overdue one was marked the day after its deadline."""
     from inspections.models import RectificationOrder
 
     issued = min(found.found_at, due_at - timedelta(days=1))
@@ -231,7 +232,7 @@ def order(found, due_at, status="issued", done_at=None):
         answered_at=done_at if answered else None,
         verified_at=done_at if status in ("verified", "closed") else None,
         closed_at=done_at if status == "closed" else None,
-        overdue_at=due_at + timedelta(days=1) if status == "overdue" else None,
+        overdue_at=due_at + timedelta(days=1) if overdue else None,
     )
 
 
@@ -342,7 +343,7 @@ def cases_and_inspections_year(bureau, intake_rows: dict) -> dict:
     rows["f8"] = finding(foreign, "untruthful", 1, at(2025, 6, 1, 10), "外县发现的问题。")
 
     rows["o1"] = order(rows["f1"], at(2025, 3, 1, 18), "closed", at(2025, 2, 28, 10))
-    rows["o2"] = order(rows["f2"], at(2025, 6, 1, 18), "overdue")
+    rows["o2"] = order(rows["f2"], at(2025, 6, 1, 18), overdue=True)
     rows["o3"] = order(rows["f3"], at(2025, 11, 20, 18), "closed", at(2025, 12, 1, 10))
     rows["o4"] = order(rows["f5"], at(2025, 4, 20, 18), "answered", at(2025, 4, 15, 10))
     rows["o5"] = order(rows["f6"], at(2025, 3, 25, 18), "verified", at(2025, 3, 24, 10))

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from docx import Document
 from docx.shared import Pt
@@ -24,7 +25,7 @@ from reports.document import compose, plain_text
 from reports.figures import example_text, findings_for_year
 from reports.models import AnnualReport, BuildStatus, ReportRevision
 from reports.periods import year_period
-from reports.tests.factories import finding, hand_checked_year, hand_checked_year_with_cases, incident
+from reports.tests.factories import at, finding, hand_checked_year, hand_checked_year_with_cases, incident
 from reports.texts import NO_FINDINGS, NO_FINDINGS_IN_YEAR
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,45 @@ def test_the_reports_figures_equal_the_metrics(bureau, report):
     assert "发现不如实受立案问题4起" in text and "执法问题整改闭环率50.0%，追究执法过错责任3人" in text
 
 
+def test_the_interference_register_counts_reach_the_main_measures(bureau, report):
+    """The register (防止干预司法"三个规定") in 2025, local time: leaders 2 (one in the first
+    minutes of the year), a police colleague and a procurator 2 insiders, a relative 1: 5 in
+    all. Not counted: 2024-12-31 23:50 and 2026-01-01 00:10 Shanghai, another bureau's record."""
+    from inspections.models import InterferenceRecord
+
+    def record(who, kind, when, recorder=bureau.officer):
+        InterferenceRecord.objects.create(
+            bureau_id=recorder.bureau_id,
+            unit_id=recorder.unit_id,
+            recorded_by=recorder,
+            recorded_at=when + timedelta(hours=1),
+            occurred_at=when,
+            who_name=who,
+            who_kind=kind,
+            method="phone",
+            case_reference="城关所盗窃案",
+            description="打招呼要求从轻处理",
+        )
+
+    record("某局长", "leader", at(2025, 1, 1, 0, 10))
+    record("某副局长", "leader", at(2025, 6, 3, 20))
+    record("某民警", "colleague", at(2025, 7, 1, 9))
+    record("某检察官", "judicial", at(2025, 8, 1, 9))
+    record("嫌疑人亲属", "relative", at(2025, 9, 1, 9))
+    record("上年", "leader", at(2024, 12, 31, 23, 50))
+    record("下年", "leader", at(2026, 1, 1, 0, 10))
+    record("外县", "leader", at(2025, 5, 1, 9), recorder=bureau.foreign_officer)
+    figures = services.report_snapshot(report)["figures"]
+    assert [figures[n]["text"] for n in ("interference_total", "interference_leaders", "interference_insiders")] == [
+        "5",
+        "2",
+        "2",
+    ]
+    text = services.snapshot_text(services.report_snapshot(report))
+    assert "插手具体案件处理等情况5起，其中领导干部干预2起、司法机关内部人员过问2起" in text
+    assert "{interference" not in text and "未知数据项" not in text
+
+
 def test_section_two_lists_the_years_findings_by_category_with_examples(bureau, report):
     """2025's findings of the bureau: 不如实受立案 f1 f2 f3 f4 (examples: f1 the most serious, then
     f2 and f3 by date; f4 is the least serious), 单人取证 f5, 文书不规范 f6. f7 (2024) and f8
@@ -129,6 +169,22 @@ def test_an_example_is_short_and_names_no_rule_code():
     long = "INT-03 疑似不如实受立案（有案不立）：" + "案" * 60 + "\n复核意见"
     text = example_text(unit="城关派出所", found_on=date(2025, 3, 5), description=long)
     assert text == "城关派出所3月5日，" + "案" * 39 + "…"
+    # a breach alert's sentence has no colon: the code goes all the same
+    breach = "CAS-08 单人取证（讯问仅一名民警在场）"
+    breach = example_text(unit="城关派出所", found_on=date(2025, 4, 2), description=breach)
+    assert breach == "城关派出所4月2日，单人取证（讯问仅一名民警在场）"
+
+
+def test_an_example_reads_its_deadline_in_chinese_and_never_cuts_a_bracket_open():
+    deadline = "INT-02 刑事案件立案审查超期：已超过期限 2025-02-06 24:00（JBZX-20250203-0002）\n经核查属实"
+    text = example_text(unit="接报案中心", found_on=date(2025, 2, 8), description=deadline)
+    assert text == "接报案中心2月8日，已超过期限2月6日24时（JBZX-20250203-0002）"
+    cut = "INT-03 不如实受立案：" + "案" * 30 + "（JBZX-20250203-0002）"
+    text = example_text(unit="城关派出所", found_on=date(2025, 3, 5), description=cut)
+    assert text == "城关派出所3月5日，" + "案" * 30 + "…"
+    assert example_text(unit="城关派出所", found_on=date(2025, 3, 5), description="期限 2025-03-01 17:30 已过") == (
+        "城关派出所3月5日，期限3月1日17时30分 已过"
+    )
 
 
 def test_drafts_keep_versions(bureau, report):
@@ -232,6 +288,9 @@ def test_the_editor_pages(client, bureau, report):
     client.force_login(bureau.leadership)
     page = client.get(reverse("reports:annual_edit", args=[report.pk]))
     assert page.status_code == 200 and "{incidents_checked}" in page.content.decode()
+    # the help above section 二 says what is inserted, not that the inspections are missing
+    assert "尚未上线" not in page.content.decode()
+    assert "本年度执法巡查发现的问题按类别（含数量和典型事例）自动插入" in page.content.decode()
     saved = client.post(reverse("reports:annual_autosave", args=[report.pk]), {"plan": "（一）新计划。"})
     assert saved.status_code == 200 and b'data-state="saved"' in saved.content
     assert AnnualReport.objects.get(pk=report.pk).plan == "（一）新计划。"
@@ -251,3 +310,124 @@ def test_the_command_writes_a_draft_from_todays_data(bureau, tmp_path):
     out = tmp_path / "r.pdf"
     call_command("annual_report", year=2025, format="pdf", out=str(out), bureau=bureau.station_a.bureau.code)
     assert "核查警情10起" in pdf_text(out.read_bytes(), tmp_path)
+
+
+def pdf_lines(data: bytes, tmp_path: Path) -> list[str]:
+    """The PDF's lines as drawn, each without its white space."""
+    path = tmp_path / "lines.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return ["".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def test_the_pdf_body_is_in_a_fangsong_face_and_a_missing_glyph_comes_from_the_fallback(tmp_path):
+    from reports.document import Block
+    from reports.pdf_writer import build_pdf
+
+    created = datetime(2026, 1, 20, tzinfo=TZ)
+    data = build_pdf([Block("paragraph", "堃喆派出所执法规范化建设。")], title="t", author="a", created=created)
+    path = tmp_path / "body.pdf"
+    path.write_bytes(data)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "FandolFang" in fonts  # the body's 仿宋 face, embedded
+    assert "NotoSerifCJKSC" in fonts  # 堃 and 喆 are not in FandolFang: drawn from the fallback
+    assert pdf_lines(data, tmp_path) == ["堃喆派出所执法规范化建设。", "—1—"]
+
+
+def test_a_pdf_line_never_breaks_inside_a_number_a_percentage_or_a_date(tmp_path):
+    """Each paragraph puts the figures one character further along the line, so that some of
+    them fall where a line ends."""
+    from reports.document import Block
+    from reports.pdf_writer import build_pdf
+
+    figures = ["82.2%", "5月18日", "2025年12月31日", "18878起", "426人次", "CAS-08"]
+    blocks = [Block("paragraph", "问" * n + "率" + "，于".join(figures) + "。") for n in range(18, 30)]
+    data = build_pdf(blocks, title="t", author="a", created=datetime(2026, 1, 20, tzinfo=TZ))
+    lines = pdf_lines(data, tmp_path)
+    for figure in figures:
+        assert sum(line.count(figure) for line in lines) == len(blocks), figure
+    # and no line starts with a closing mark
+    assert not any(line[0] in "，。、；：）%" for line in lines)
+
+
+def test_the_title_breaks_into_balanced_lines_where_the_words_stay_whole(bureau, report, tmp_path):
+    from reports.document import title_lines
+
+    assert title_lines("甲县公安局关于2025年度法治政府建设工作情况的报告") == [
+        "甲县公安局关于2025年度",
+        "法治政府建设工作情况的报告",
+    ]
+    assert title_lines("临溪县公安局关于2025年度法治政府建设工作情况的报告") == [
+        "临溪县公安局关于2025年度",
+        "法治政府建设工作情况的报告",
+    ]
+    assert title_lines("短标题") == ["短标题"]
+    assert title_lines("甲县公安局关于\n2025年度法治政府建设工作情况的报告") == [
+        "甲县公安局关于",
+        "2025年度法治政府建设工作情况的报告",
+    ]  # the author's own break
+    files = services.render_files(services.report_snapshot(report))
+    lines = pdf_lines(files["pdf"], tmp_path)
+    start = lines.index("甲县公安局关于2025年度")
+    assert lines[start + 1] == "法治政府建设工作情况的报告"
+    title = next(p for p in Document(io.BytesIO(files["docx"])).paragraphs if p.text.startswith("甲县公安局关于"))
+    assert title.text == "甲县公安局关于2025年度\n法治政府建设工作情况的报告"  # a line break in Word too
+
+
+def test_the_docx_carries_no_template_leftovers(bureau, report):
+    import zipfile
+
+    data = services.render_files(services.report_snapshot(report), formats=("docx",))["docx"]
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert not any("thumbnail" in name for name in package.namelist())
+        assert b"thumbnail" not in package.read("_rels/.rels")
+        app = package.read("docProps/app.xml").decode()
+    assert "Microsoft" not in app and "<Application>执法监督平台</Application>" in app
+    Document(io.BytesIO(data))  # still opens
+
+
+def test_a_missing_font_is_a_clear_message_not_a_traceback(bureau, settings, tmp_path, caplog):
+    hand_checked_year(bureau)
+    code = bureau.station_a.bureau.code
+    settings.PORTAL_REPORT_FONT_DIR = str(tmp_path / "no-fonts")
+    with pytest.raises(CommandError, match="fonts-noto-cjk"):
+        call_command("annual_report", year=2025, format="pdf", out=str(tmp_path / "r.pdf"), bureau=code)
+    # the DOCX needs no font on the machine
+    call_command("annual_report", year=2025, format="docx", out=str(tmp_path / "r.docx"), bureau=code)
+
+    # the Celery task's build fails with the same message, logged without a traceback
+    report = services.report_create(by=bureau.leadership, year=2025)
+    build = services.report_draft_build(by=bureau.leadership, report_id=report.pk)
+    caplog.clear()
+    build = services.build_run(build_id=build.pk)
+    assert build.status == BuildStatus.FAILED
+    assert "fonts-noto-cjk" in build.message and "未安装" in build.message
+    failures = [r for r in caplog.records if r.name == "reports.services"]
+    assert failures and all(r.exc_info is None for r in failures)
+
+    settings.PORTAL_REPORT_FONT_DIR = "/usr/share/fonts/opentype/noto"
+    settings.PORTAL_REPORT_BODY_FONT = str(tmp_path / "FandolFang-Regular.otf")
+    with pytest.raises(CommandError, match="reports/fonts"):
+        call_command("annual_report", year=2025, format="pdf", out=str(tmp_path / "r.pdf"), bureau=code)
+
+
+@pytest.mark.parametrize("how", ["publish", "draft"])
+def test_a_report_never_contradicts_itself_when_a_finding_changed_since_the_last_refresh(bureau, report, how):
+    """Section 一 counts the untruthful dispositions found from the stored figures; section 二
+    lists the findings as they are. A finding added after the nightly refresh must show in both
+    or in neither."""
+    # given a finding of the year added after the figures were computed
+    finding(bureau.station_b, "untruthful", 2, datetime(2025, 8, 8, 10, tzinfo=TZ), "盗窃警情作纠纷处理。")
+    assert selectors.bureau_values(bureau_id=report.bureau_id, period=year_period(2025))["JC02"].num == 4  # stale
+    # when the report is published (or its draft files generated)
+    if how == "publish":
+        services.report_publish(by=bureau.leadership, report_id=report.pk, signed_on=date(2026, 1, 20))
+        report.refresh_from_db()
+        snapshot = report.snapshot
+    else:
+        snapshot = services.report_draft_build(by=bureau.leadership, report_id=report.pk).snapshot
+    # then section 一's figure and section 二's count are the same five
+    untruthful = next(f for f in snapshot["findings"] if f["category"] == "不如实受立案")
+    assert snapshot["figures"]["untruthful_found"]["text"] == str(untruthful["count"]) == "5"
+    text = services.snapshot_text(snapshot)
+    assert "发现不如实受立案问题5起" in text and "（一）不如实受立案5个" in text

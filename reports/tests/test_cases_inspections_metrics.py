@@ -118,6 +118,8 @@ def test_the_drill_downs_name_the_records(client, bureau, year):
     client.force_login(bureau.leadership)
     ids = lambda response: {row[0] for row in response.context["rows"]}  # noqa: E731
     assert ids(drill(client, "JC08")) == {year["a1"].pk, year["a4"].pk, year["a8"].pk}
+    # the untruthful dispositions found: the findings of that category
+    assert ids(drill(client, "JC02")) == {year[f].pk for f in ("f1", "f2", "f3", "f4")}
     assert ids(drill(client, "JC07")) == {year["C1"].pk, year["C5"].pk}
     filed = ids(drill(client, "JC07", part="denominator"))
     assert filed == {year[c].pk for c in ("C1", "C2", "C3", "C6", "C7")}

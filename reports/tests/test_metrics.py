@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from reports import selectors, services
-from reports.formulas import FORMULAS
+from reports.formulas import FORMULAS, Window
 from reports.models import Metric, MonthlyFigure
 from reports.periods import parse_period, year_period
 from reports.tests.factories import hand_checked_year_with_cases
@@ -133,7 +133,7 @@ def test_the_drill_down_lists_the_records_behind_the_figure(client, bureau, year
             assert response.context["page"].paginator.count == expected.den, (code, unit)
 
 
-def test_the_drill_down_of_untruthful_dispositions_lists_the_records(client, bureau, year):
+def test_the_drill_down_of_declined_reports_lists_the_records(client, bureau, year):
     client.force_login(bureau.leadership)
     response = client.get(reverse("reports:records", args=["JC05"]), {"period": "2025"})
     numbers = {row[1] for row in response.context["rows"]}
@@ -161,14 +161,18 @@ def test_a_unit_leader_sees_only_their_units_figures(client, bureau, year):
         ("officer", 403),
         ("leader", 403),
         ("legal_officer", 403),
-        ("supervisor", 200),
+        ("supervisor", 403),
         ("leadership", 200),
-        ("admin", 200),
+        ("admin", 403),
     ],
 )
-def test_the_dashboard_is_for_leadership_and_supervisors(client, bureau, year, role, status):
+def test_the_dashboard_is_for_leadership_only(client, bureau, year, role, status):
     client.force_login(getattr(bureau, role))
     assert client.get(reverse("reports:dashboard"), {"period": "2025"}).status_code == status
+    assert client.post(reverse("reports:refresh"), {"period": "2025"}).status_code == (302 if status == 200 else 403)
+    # the menu offers the dashboard to leadership alone
+    menu = client.get(reverse("home")).content.decode()
+    assert (f'href="{reverse("reports:dashboard")}"' in menu) == (status == 200)
 
 
 def test_the_dashboard_shows_figures_and_says_what_is_not_yet_available(client, bureau, year):
@@ -182,19 +186,48 @@ def test_the_dashboard_shows_figures_and_says_what_is_not_yet_available(client, 
     assert 'id="dashboard-data"' in page and "<script>" not in page.replace("<script src", "")
 
 
-def test_colour_counts_show_once_the_rules_have_checked(client, bureau, year):
-    from django.utils import timezone
+def test_colour_counts_count_every_report_by_its_colour_once_the_rules_have_run(client, bureau, year):
+    """A report that stays green is never written by the compliance run (no colour_at): it
+    counts as green all the same, beside the reports the run turned red or yellow."""
+    from django.db.models import Count
 
+    from cases.compliance import compliance_run
+    from cases.services import reference_data_ensure
     from intake.models import Incident
 
-    Incident.objects.filter(pk__in=[year["A1"].pk, year["A2"].pk]).update(colour="red", colour_at=timezone.now())
-    Incident.objects.filter(pk=year["B8"].pk).update(colour_at=timezone.now())
-    services.figures_refresh_year(bureau_id=bureau.station_a.bureau_id, year=2025)
-    client.force_login(bureau.supervisor)
+    reference_data_ensure()  # the rules come with a data migration; a flushing test may have emptied them
+    home = bureau.station_a.bureau_id
+    client.force_login(bureau.leadership)
+    # given no compliance run yet: the colours are only the default green, not shown
     colours = client.get(reverse("reports:dashboard"), {"period": "2025"}).context["colours"]
-    assert colours["available"]
-    assert dict(zip(colours["units"], colours["red"], strict=True)) == {"城关派出所": 2, "城东派出所": 0}
-    assert dict(zip(colours["units"], colours["green"], strict=True)) == {"城关派出所": 0, "城东派出所": 1}
+    assert not colours["available"]
+
+    # when three reports are fully registered (the others miss their first receiver: INT-05, yellow)
+    for key, officer in (("A5", bureau.officer), ("A7", bureau.officer), ("B10", bureau.other_officer)):
+        Incident.objects.filter(pk=year[key].pk).update(receiving_officer=officer, location="城关镇", is_anonymous=True)
+    # and the nightly run checks the bureau and the figures are recomputed
+    compliance_run(bureau=bureau.station_a.bureau)
+    services.figures_refresh_year(bureau_id=home, year=2025)
+
+    # then every 2025 report of each unit is counted under the colour it has
+    window = Window(bureau_id=home, start=YEAR.start, end=YEAR.end)
+    reports = Incident.objects.filter(bureau_id=home, received_at__gte=window.start_at, received_at__lt=window.end_at)
+    assert reports.filter(colour="green", colour_at__isnull=True).exists()  # untouched by the run
+    assert reports.exclude(colour="green").exists()  # and some the run turned red or yellow
+    by_colour = reports.values("unit__name", "colour").annotate(n=Count("id"))
+    expected = {(r["unit__name"], r["colour"]): r["n"] for r in by_colour}
+    colours = client.get(reverse("reports:dashboard"), {"period": "2025"}).context["colours"]
+    assert colours["available"] and colours["checked"] == reports.count() == 11
+    got = {
+        (unit, colour): colours[colour][i]
+        for i, unit in enumerate(colours["units"])
+        for colour in ("red", "yellow", "green")
+        if colours[colour][i]
+    }
+    assert got == expected
+    # and the drill-down of a unit's greens lists those reports
+    response = client.get(reverse("reports:records", args=["XX04"]), {"period": "2025", "unit": bureau.station_a.pk})
+    assert response.context["page"].paginator.count == expected[(bureau.station_a.name, "green")]
 
 
 def test_exports_have_chinese_headers_and_neutralise_formulas(client, bureau, year):
@@ -231,3 +264,125 @@ def test_the_metrics_api_is_scoped(client, bureau, year):
     client.force_login(bureau.foreign_officer)
     data = client.get("/api/v1/metrics/values/", {"period": "2025"}).json()
     assert all(r["numerator"] == 0 for r in data["values"])
+
+
+def _row(page: str, name: str) -> str:
+    return next(row for row in page.split("<tr") if f"<td>{name}</td>" in row)
+
+
+def test_a_period_never_computed_judges_nothing_and_shows_no_as_of_time(client, bureau, year):
+    client.force_login(bureau.leadership)
+    # given 2024, which has records but which no refresh has covered (the fixture computes 2025)
+    response = client.get(reverse("reports:dashboard"), {"period": "2024"})
+    page = response.content.decode()
+    # then nothing is met, nothing has an "as of" time, and every figure says it is not computed
+    assert not response.context["state"].computed and response.context["summary"]["judged"] == 0
+    assert 'data-computed="false"' in page and "数据统计截至" not in page
+    assert 'data-status="met"' not in page and 'data-status="not_met"' not in page
+    assert 'data-status="not_computed"' in _row(page, "警情核查率")
+    assert "本期数据尚未统计" in page
+    metrics = client.get(reverse("reports:metrics"), {"period": "2024"}).content.decode()
+    assert "数据统计截至" not in metrics and "✓" not in metrics and "本期数据尚未统计" in metrics
+    assert client.get("/api/v1/metrics/values/", {"period": "2024"}).json()["computed"] is False
+    # while 2025 says as of when
+    page = client.get(reverse("reports:dashboard"), {"period": "2025"}).content.decode()
+    assert 'data-computed="true"' in page and "数据统计截至" in page
+
+
+def test_a_period_computed_in_part_names_the_months_not_computed(bureau, year):
+    from datetime import date
+
+    home = bureau.station_a.bureau_id
+    run = services.figures_refresh(bureau_id=home, start=date(2024, 1, 1), end=date(2024, 7, 1))
+    state = selectors.figures_state(bureau_id=home, period=parse_period("2024", default_year=2024))
+    assert state.computed and state.as_of == run.finished_at
+    assert state.missing_text == "2024-07, 2024-08, 2024-09, 2024-10, 2024-11, 2024-12"
+    first_half = selectors.figures_state(bureau_id=home, period=parse_period("2024-Q2", default_year=2024))
+    assert first_half.computed and not first_half.missing
+
+
+def test_a_rate_with_a_target_but_nothing_to_divide_reads_no_data_not_no_target(client, bureau, year):
+    client.force_login(bureau.leadership)
+    # December 2025: no public-order report was decided, so the acceptance rate (target ≥75%) has no value
+    page = client.get(reverse("reports:dashboard"), {"period": "2025-12"}).content.decode()
+    row = _row(page, "治安警情受案率")
+    assert 'data-status="no_data"' in row and "未设目标" not in row
+    # a count target belongs to the year: a month does not judge it
+    assert 'data-status="not_judged"' in _row(page, "法考通过人数")
+    # and a metric without a target still says so
+    assert Metric.objects.get(code="JC02").target is None
+    assert 'data-status="no_target"' in _row(page, Metric.objects.get(code="JC02").name)
+
+
+def test_the_dashboard_tiles_and_charts_open_the_records_behind_them(client, bureau, year):
+    import json
+    import re
+
+    client.force_login(bureau.leadership)
+    response = client.get(reverse("reports:dashboard"), {"period": "2025"})
+    page = response.content.decode()
+    # each tile links to its drill-down, which lists as many records as the tile says
+    for testid, figure in (("kpi-registered", "11"), ("kpi-checked", "10"), ("kpi-tested", "2")):
+        href, text = re.search(rf'data-testid="{testid}" href="([^"]+)">([^<]+)<', page).groups()
+        assert text == figure
+        drilled = client.get(href.replace("&amp;", "&"))
+        assert drilled.context["page"].paginator.count == int(figure), testid
+    # the charts carry what a click opens: the records page of a metric, by unit or by month
+    chart = json.loads(re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', page).group(1))
+    assert chart["links"]["records"] == reverse("reports:records", args=["CODE"])
+    assert chart["links"]["period"] == "2025" and chart["trend"]["keys"][0] == "2025-01"
+    units = dict(zip(chart["training"]["units"], chart["training"]["unitIds"], strict=True))
+    url = chart["links"]["records"].replace("CODE", chart["links"]["training"]["attendance"])
+    drilled = client.get(url, {"period": "2025", "unit": units[bureau.station_a.name]})
+    assert drilled.context["page"].paginator.count == unit_values(bureau.leadership, bureau.station_a)["XX01"].num
+    january = client.get(reverse("reports:records", args=["JC01"]), {"period": chart["trend"]["keys"][0]})
+    assert january.context["page"].paginator.count == chart["trend"]["checked"][0] == 4
+
+
+def test_the_drill_down_shows_the_figure_and_its_time_beside_the_live_list(client, bureau, year):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from reports.tests.factories import incident
+
+    client.force_login(bureau.leadership)
+    response = client.get(reverse("reports:records", args=["JC01"]), {"period": "2025"})
+    page = response.content.decode()
+    assert 'data-stored="10" data-live="10"' in page
+    assert "统计数据（截至" in page and "90.9%" in page and "两者一致" in page
+    # when a report is decided after the refresh, the live list has one more than the figure
+    incident(
+        bureau.station_a,
+        datetime(2025, 6, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai")),
+        "dispute",
+        "no_case",
+        timedelta(hours=1),
+    )
+    page = client.get(reverse("reports:records", args=["JC01"]), {"period": "2025"}).content.decode()
+    assert 'data-stored="10" data-live="11"' in page and "统计之后数据有变动" in page
+    # a period never computed says so
+    page = client.get(reverse("reports:records", args=["JC01"]), {"period": "2024"}).content.decode()
+    assert "本期数据尚未统计" in page and "统计数据（截至" not in page
+
+
+def test_excel_exports_write_figures_as_numbers(client, bureau, year):
+    client.force_login(bureau.leadership)
+
+    def sheet(url, **query):
+        response = client.get(url, {"period": "2025", **query})
+        return load_workbook(io.BytesIO(response.content)).active
+
+    metrics = sheet(reverse("reports:dashboard"), export="metrics")
+    rows = {row[0].value: row for row in metrics.iter_rows(min_row=2)}
+    check_rate, overdue = rows["JC01"][2], rows["JC06"][2]
+    assert check_rate.data_type == "n" and check_rate.value == pytest.approx(0.909)
+    assert check_rate.number_format == "0.0%"
+    assert overdue.data_type == "n" and overdue.value == 3
+    assert rows["JC12"][2].value is None and rows["JC12"][4].value == "暂无数据"  # no source: no number
+    training = sheet(reverse("reports:dashboard"), export="training")
+    station = next(r for r in training.iter_rows(min_row=2) if r[0].value == bureau.station_a.name)
+    assert station[1].data_type == "n" and station[1].value == pytest.approx(0.5) and station[1].number_format == "0.0%"
+    grid = sheet(reverse("reports:metrics"), export="xlsx")
+    header = [c.value for c in grid[1]]
+    whole = next(r for r in grid.iter_rows(min_row=2) if r[0].value == "全局")
+    assert whole[header.index("JC01 警情核查率")].data_type == "n"

@@ -102,3 +102,25 @@ def test_time_running_out_in_the_page_scores_the_saved_answers(page, bureau, spo
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.EXPIRED
     assert Answer.objects.filter(attempt=attempt).count() == 1
+
+
+def test_a_session_that_ended_during_the_test_asks_to_sign_in_again(page, bureau, spot_test):
+    from django.contrib.sessions.models import Session
+
+    log_in(page, bureau.officer, PASSWORD)
+    page.goto(f"/training/tests/{spot_test.pk}/take/")
+    page.get_by_role("button", name="开始").click()
+    attempt = Attempt.objects.get(test=spot_test, officer=bureau.officer)
+    fieldsets = page.locator("fieldset[data-question]")
+    fieldsets.nth(0).locator("input").first.check()
+    fieldsets.nth(0).get_by_text("已保存").wait_for()
+    # the session ends on the server (30 idle minutes)
+    Session.objects.all().delete()
+    fieldsets.nth(1).locator("input").first.check()
+    alert = page.locator("#take-alert")
+    expect(alert).to_contain_text("重新登录")
+    expect(alert).not_to_contain_text("网络")
+    expect(alert.get_by_role("link", name="重新登录")).to_have_attribute(
+        "href", f"/login/?next=%2Ftraining%2Ftests%2F{spot_test.pk}%2Ftake%2F"
+    )
+    assert Answer.objects.filter(attempt=attempt).count() == 1  # the saved answer is kept

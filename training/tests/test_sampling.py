@@ -71,3 +71,26 @@ def test_the_sample_cannot_change_once_an_officer_started(bureau, open_test):
     services.attempt_start(test=open_test.test, officer=bureau.officer)
     with pytest.raises(services.TrainingRefused):
         services.spot_test_sample(test=open_test.test, unit_ids=[bureau.station_a.pk], size=1)
+
+
+def test_the_draw_is_redrawn_from_its_stored_population_after_transfers(bureau):
+    """Given a draw of 3 of station A's officers, when one drawn officer moves to station B and
+    another leaves, the population of station A today differs, but the record redraws the same."""
+    home = bureau.station_a.bureau
+    extra = [UserFactory(unit=bureau.station_a, role=Role.OFFICER) for _ in range(8)]
+    question_bank(home, n=3)
+    test = services.spot_test_create(
+        bureau_id=home.pk, title="抽测", rules=[{"topic": "强制措施", "count": 2}], held_on=date(2025, 3, 1)
+    )
+    services.spot_test_sample(test=test, unit_ids=[bureau.station_a.pk], size=3, seed=7)
+    test.refresh_from_db()
+    drawn = sorted(Candidate.objects.filter(test=test).values_list("officer_id", flat=True))
+    assert test.population_ids == sorted([bureau.officer.pk, bureau.leader.pk, *(u.pk for u in extra)])
+
+    moved, left = drawn[0], drawn[1]
+    type(bureau.officer).objects.filter(pk=moved).update(unit=bureau.station_b)
+    type(bureau.officer).objects.filter(pk=left).update(is_active=False)
+    today = services.sample_population(bureau_id=home.pk, unit_ids=test.sample_unit_ids)
+    assert services.draw_sample(population=today, size=3, seed=7) != drawn  # what the count alone allowed
+
+    assert services.spot_test_redraw(test=test) == drawn

@@ -95,3 +95,21 @@ def test_a_unit_leader_sees_only_the_figures_of_their_unit(march):
     assert [r.unit_name for r in rows] == ["城关派出所"]
     rows, _total = training_statistics_for(march.foreign_officer, **MARCH)
     assert "城关派出所" not in [r.unit_name for r in rows]
+
+
+def test_the_total_on_the_statistics_page_counts_every_session_in_scope_once(march, client):
+    """Given one more March session, for station B alone: A and B each had two sessions, the
+    bureau three (S1 for all, S2 for A, S5 for B). The page passes the units it may show, and its
+    total must still be three (it took the largest unit's count: two)."""
+    kw = {"bureau_id": march.station_a.bureau_id, "organiser": march.supervisor, "kind": "lecture", "topic": "讲堂"}
+    services.session_create(held_on=date(2025, 3, 20), unit_ids=[march.station_b.pk], **kw)
+
+    _rows, total = training_statistics_for(march.supervisor, **MARCH)
+    assert total.sessions_held == 3
+    _rows, total = training_statistics_for(march.leader, **MARCH)
+    assert total.sessions_held == 2  # the leader's unit A had S1 and S2
+
+    client.force_login(march.supervisor)
+    response = client.get("/training/statistics/", {"start": "2025-03-01", "end": "2025-03-31"})
+    assert response.status_code == 200
+    assert response.context["total"].sessions_held == 3

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from org.models import Bureau
 from reports import services
+from reports.pdf_writer import FontMissing
 
 
 class Command(BaseCommand):
@@ -33,6 +34,9 @@ class Command(BaseCommand):
         if len(found) != 1:
             raise CommandError("Name the bureau with --bureau CODE.")
         snapshot = services.snapshot_for_command(bureau_id=found[0].pk, year=year, refresh=not no_refresh)
-        data = services.render_files(snapshot, formats=(format,))[format]
+        try:
+            data = services.render_files(snapshot, formats=(format,))[format]
+        except FontMissing as exc:
+            raise CommandError(str(exc)) from exc
         Path(out).write_bytes(data)
         self.stdout.write(f"{out}: {len(data)} bytes")

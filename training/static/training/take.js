@@ -20,6 +20,16 @@
     alertBox.classList.remove("d-none");
   }
 
+  function signedOut(data) {
+    alertBox.textContent = data.error + " ";
+    const link = document.createElement("a");
+    link.href = data.login + "?next=" + encodeURIComponent(window.location.pathname);
+    link.className = "alert-link";
+    link.textContent = root.dataset.signin;
+    alertBox.appendChild(link);
+    alertBox.classList.remove("d-none");
+  }
+
   function lock() {
     over = true;
     root.querySelectorAll("#answers input").forEach((input) => { input.disabled = true; });
@@ -71,7 +81,7 @@
         credentials: "same-origin",
       });
       const data = await response.json();
-      pending.delete(fieldset);
+      if (response.status !== 401) pending.delete(fieldset);
       if (response.ok) {
         if (!changedMeanwhile.has(fieldset)) {
           status.innerHTML = choiceOf(fieldset).length ? '<span class="text-success">' + root.dataset.saved + "</span>" : "";
@@ -83,7 +93,12 @@
         text.className = "text-danger";
         text.textContent = data.error;
         status.appendChild(text);
-        if (data.code === "time_up" || data.code === "already_submitted") {
+        if (data.code === "signed_out") {
+          // The session ended (idle timeout): saving cannot go on until the officer signs in
+          // again; what was saved is on the server, and the page comes back after the login.
+          pending.add(fieldset);
+          signedOut(data);
+        } else if (data.code === "time_up" || data.code === "already_submitted") {
           lock();
           showAlert(data.error);
           setTimeout(() => { window.location.href = root.dataset.result; }, 2500);
