@@ -64,7 +64,8 @@ def history(obj: models.Model) -> list[HistoryEntry]:
         actor = actors.get(str(user_id)) if user_id else None
         actor = actor or context.get("task") or context.get("command") or "—"
         diff = event.pgh_diff or {}
-        if not diff and event.pgh_label == "insert":
+        # an insert, or the row as it stood when its table began to be audited (org/audit_baseline.py)
+        if not diff and event.pgh_label in ("insert", "baseline"):
             diff = {key: [None, value] for key, value in (event.pgh_data or {}).items()}
         changes = [
             (str(fields[key].verbose_name) if key in fields else key, readable(key, before), readable(key, after))
@@ -94,7 +95,7 @@ class _Readable:
         for event in events:
             for key, pair in (event.pgh_diff or {}).items():
                 self._collect(ids, fields.get(key), pair)
-            if event.pgh_label == "insert":
+            if event.pgh_label in ("insert", "baseline"):
                 for key, value in (event.pgh_data or {}).items():
                     self._collect(ids, fields.get(key), [value])
         self.fields = fields

@@ -148,3 +148,24 @@ def test_a_rules_history_is_on_the_history_page_for_supervisors(client, bureau):
     assert change.actor == str(bureau.admin) and ("启用", "是", "否") in change.changes
     client.force_login(bureau.officer)
     assert client.get(f"/org/history/cases.rule/{rule.pk}/").status_code == 403
+
+
+def test_a_row_older_than_its_audit_triggers_shows_its_first_change_with_a_before(bureau):
+    import pgtrigger
+    from django.apps import apps
+
+    from org.audit_baseline import baseline
+    from org.models import Bureau
+
+    # given a bureau written before its table was audited (no event for it)
+    with pgtrigger.ignore("org.Bureau:insert_insert"):
+        old = Bureau.objects.create(code="330099", name="丙县公安局")
+    assert history(old) == []
+    # when the migration that adds the triggers records the rows as they stand, and one is renamed
+    with connection.schema_editor() as editor:
+        baseline("org", "Bureau")(apps, editor)
+    Bureau.objects.filter(pk=old.pk).update(name="丙县公安局（新）")
+    # then the rename shows what the name was
+    entries = history(old)
+    assert [e.label for e in entries] == ["baseline", "update"]
+    assert ("名称", "丙县公安局", "丙县公安局（新）") in entries[-1].changes

@@ -4,6 +4,7 @@ import django.db.models.deletion
 import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations, models
+from org.audit_baseline import baseline
 
 
 class Migration(migrations.Migration):
@@ -116,4 +117,6 @@ class Migration(migrations.Migration):
                 ),
             ),
         ),
+        # rows written before the triggers: their state now, so the first change shows a before
+        migrations.RunPython(baseline("org", "Bureau"), migrations.RunPython.noop),
     ]
