@@ -4,6 +4,7 @@ thin views over the services and selectors, scoped like the pages."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -35,9 +36,11 @@ def _call(service, **kwargs):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Findings in scope"),
-    retrieve=extend_schema(summary="One finding"),
-    create=extend_schema(summary="Record a finding of an inspection (its rectification order is issued with it)"),
+    list=extend_schema(summary=gettext_lazy("Findings in scope")),
+    retrieve=extend_schema(summary=gettext_lazy("One finding")),
+    create=extend_schema(
+        summary=gettext_lazy("Record a finding of an inspection (its rectification order is issued with it)")
+    ),
 )
 class FindingViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
@@ -64,14 +67,14 @@ class FindingViewSet(
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Rectification orders in scope",
+        summary=gettext_lazy("Rectification orders in scope"),
         parameters=[
             OpenApiParameter(
                 "status", OpenApiTypes.STR, description="open, overdue (open and past its deadline), or one status"
             )
         ],
     ),
-    retrieve=extend_schema(summary="One order with its answers and transitions"),
+    retrieve=extend_schema(summary=gettext_lazy("One order with its answers and transitions")),
 )
 class OrderViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrderSerializer
@@ -92,7 +95,9 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
         order = selectors.orders_for(self.request.user).get(pk=order.pk)
         return Response(OrderSerializer(order).data)
 
-    @extend_schema(summary="The unit answers (what was done, evidence files)", request=AnswerInputSerializer)
+    @extend_schema(
+        summary=gettext_lazy("The unit answers (what was done, evidence files)"), request=AnswerInputSerializer
+    )
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None, version=None):
         order = self.get_object()
@@ -104,7 +109,9 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._done(order)
 
-    @extend_schema(summary="Send the answer back with a reason and a new deadline", request=ReturnInputSerializer)
+    @extend_schema(
+        summary=gettext_lazy("Send the answer back with a reason and a new deadline"), request=ReturnInputSerializer
+    )
     @action(detail=True, methods=["post"], url_path="return")
     def send_back(self, request, pk=None, version=None):
         order = self.get_object()
@@ -112,7 +119,7 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         return self._done(_call(services.order_return, order=order, by=request.user, **serializer.validated_data))
 
-    @extend_schema(summary="Verify the rectification", request=NoteInputSerializer)
+    @extend_schema(summary=gettext_lazy("Verify the rectification"), request=NoteInputSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None, version=None):
         order = self.get_object()
@@ -120,7 +127,7 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         return self._done(_call(services.order_verify, order=order, by=request.user, **serializer.validated_data))
 
-    @extend_schema(summary="Close the loop", request=NoteInputSerializer)
+    @extend_schema(summary=gettext_lazy("Close the loop"), request=NoteInputSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None, version=None):
         order = self.get_object()
@@ -130,7 +137,8 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Accountability cases in scope"), retrieve=extend_schema(summary="One case")
+    list=extend_schema(summary=gettext_lazy("Accountability cases in scope")),
+    retrieve=extend_schema(summary=gettext_lazy("One case")),
 )
 class AccountabilityCaseViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AccountabilityCaseSerializer
@@ -149,7 +157,7 @@ class EvaluationViewSet(viewsets.ViewSet):
     """The middle leaders' duty evaluation of a period, computed from the records."""
 
     @extend_schema(
-        summary="Duty evaluation of the leaders on the roster (ranked)",
+        summary=gettext_lazy("Duty evaluation of the leaders on the roster (ranked)"),
         parameters=[OpenApiParameter("period", OpenApiTypes.STR, description="2025, 2025-Q2 or 2025-04")],
         responses=EvaluationSerializer(many=True),
     )
