@@ -21,6 +21,8 @@ from org.versioning import version_field
 # --- Finding categories (shared reference data, like the control rules) ---
 
 
+# The maintained list of problem categories: who renamed or retired one matters to the reports.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class FindingCategory(models.Model):
     """A kind of enforcement problem (执法问题类别), maintained by administrators. A confirmed alert
     falls in the category that lists its rule's code; "other" catches the rest."""
@@ -384,6 +386,7 @@ SYSTEM_NOTES = {
 }
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Attachment(models.Model):
     """Evidence of a finding or of an answer: stored under MEDIA_ROOT (never served by the web
     server), read back only through the scoped download view."""
@@ -581,6 +584,8 @@ class Notice(models.Model):
 # --- Case-handling points (执法办案积分) ---
 
 
+# The points rates decide every officer's standing: who changed one matters.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class PointsRate(models.Model):
     """Points earned for one stage (step kind) of a case of one kind: shared reference data."""
 

@@ -6,6 +6,7 @@ holiday calendar); everything else carries the bureau, the distribution key."""
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -31,6 +32,8 @@ class PeriodKind(models.TextChoices):
     YEAR = "year", _("Year")
 
 
+# Targets and formulas decide what is 'met': who changed one matters.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Metric(models.Model):
     """One enforcement figure of the registry. Its formula is chosen by code from
     reports.formulas.FORMULAS; the name and target are the province's and change as data."""
@@ -135,6 +138,7 @@ class ReportStatus(models.TextChoices):
 EDITABLE_FIELDS = ("title", "organ", "doc_number", "addressees", "intro", "measures", "shortcomings", "plan")
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class AnnualReport(models.Model):
     bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, verbose_name=_("bureau"))
     year = models.PositiveSmallIntegerField(_("year"))

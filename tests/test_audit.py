@@ -169,3 +169,32 @@ def test_a_row_older_than_its_audit_triggers_shows_its_first_change_with_a_befor
     entries = history(old)
     assert [e.label for e in entries] == ["baseline", "update"]
     assert ("名称", "丙县公安局", "丙县公安局（新）") in entries[-1].changes
+
+
+def test_the_settings_of_inspections_and_reports_are_audited(bureau):
+    from pghistory.models import Events
+
+    from inspections.models import FindingCategory, PointsRate
+    from org import reference
+    from reports import services as report_services
+    from reports.models import AnnualReport, Metric
+
+    reference.ensure_all()
+    metric, category, rate = Metric.objects.first(), FindingCategory.objects.first(), PointsRate.objects.first()
+    report = report_services.report_create(by=bureau.leadership, year=2025)
+    # when an administrator changes a target, a category, a points rate, and leadership a report's title
+    with pghistory.context(user=bureau.admin.pk):
+        Metric.objects.filter(pk=metric.pk).update(target=99)
+        FindingCategory.objects.filter(pk=category.pk).update(name="新名称")
+        PointsRate.objects.filter(pk=rate.pk).update(points=rate.points + 1)
+        AnnualReport.objects.filter(pk=report.pk).update(title="新标题")
+    # then each change is in the trail, with who made it
+    for model, pk in (
+        ("reports.Metric", metric.pk),
+        ("inspections.FindingCategory", category.pk),
+        ("inspections.PointsRate", rate.pk),
+        ("reports.AnnualReport", report.pk),
+    ):
+        updates = Events.objects.filter(pgh_obj_model=model, pgh_obj_id=str(pk), pgh_label="update")
+        assert updates.count() == 1, model
+        assert updates.get().pgh_context["user"] == bureau.admin.pk
