@@ -352,6 +352,7 @@ SPECTACULAR_SETTINGS = {
         "StepKindEnum": "cases.models.StepKind",
         "AlertStatusEnum": "cases.models.AlertStatus",
         "OrderStatusEnum": "inspections.models.OrderStatus",
+        "OrderEventStatusEnum": "inspections.models.ORDER_EVENT_CHOICES",
         "AccountabilityStatusEnum": "inspections.models.AccountabilityStatus",
         "ReportStatusEnum": "reports.models.ReportStatus",
         "SessionKindEnum": "training.models.SessionKind",
