@@ -26,7 +26,10 @@ def status_change(order) -> tuple:
     label = str(RectificationOrder._meta.get_field("status").verbose_name)
     entry = history(order)[-1]
     changes = {name: (before, after) for name, before, after in entry.changes}
-    return entry.label, entry.actor, changes.get(label)
+    # the history page shows the statuses' labels (已下发, 已反馈 …): read back as their codes
+    codes = {str(status.label): status.value for status in OrderStatus}
+    before_after = changes.get(label)
+    return entry.label, entry.actor, before_after and tuple(codes.get(v, v) for v in before_after)
 
 
 def test_a_confirmed_red_alert_is_tracked_to_verified_closure(bureau):
