@@ -14,6 +14,11 @@ class ReportsConfig(AppConfig):
         from reports.permissions import can_read_reports, can_view_dashboard, can_view_metrics
 
         register_seeder(70, "reports", seed_reports)
+
+        from org import reference
+        from reports.seed import metrics_ensure
+
+        reference.register(metrics_ensure)
         register_nav(70, "reports:dashboard", _("Dashboard"), "speedometer2", can_view_dashboard)
         register_home_page(Role.LEADERSHIP, "reports:dashboard", can_view_dashboard)
         register_nav(71, "reports:metrics", _("Enforcement metrics"), "bar-chart-line", can_view_metrics)
