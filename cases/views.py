@@ -16,6 +16,7 @@ from cases.models import Alert, Case, Step
 from cases.permissions import can_enter_steps, can_review_alerts, can_review_steps
 from intake.models import Colour
 from org.errors import Conflict
+from org.params import positive_int
 from org.selectors import units_for
 
 
@@ -51,9 +52,9 @@ def case_list(request):
     status = request.GET.get("status", "open")
     if status in ("open", "withdrawn", "transferred", "closed"):
         cases = cases.filter(status=status)
-    unit = request.GET.get("unit")
-    if unit and unit.isdigit():
-        cases = cases.filter(unit_id=int(unit))
+    unit = positive_int(request.GET.get("unit"))
+    if unit is not None:
+        cases = cases.filter(unit_id=unit)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -116,7 +117,7 @@ def step_review(request, pk: int, step_pk: int):
             step=step,
             by=request.user,
             approve_withdrawal=bool(request.POST.get("approve")),
-            expected_version=int(seen) if seen.isdigit() else None,
+            expected_version=positive_int(seen),
         )
     except Conflict as exc:
         messages.error(request, str(exc))
@@ -132,7 +133,7 @@ def review_queue(request):
     alerts = selectors.review_queue(
         user=request.user,
         order=order,
-        unit_id=int(unit) if unit and unit.isdigit() else None,
+        unit_id=positive_int(unit),
         escalated=request.GET.get("escalated") == "1",
     )
     page = Paginator(alerts, 50).get_page(request.GET.get("page"))
@@ -191,7 +192,7 @@ def alert_review(request, pk: int, action: str):
 def alert_bulk(request):
     if not can_review_alerts(request.user):
         raise PermissionDenied
-    ids = [int(pk) for pk in request.POST.getlist("alert") if pk.isdigit()]
+    ids = [pk for pk in map(positive_int, request.POST.getlist("alert")) if pk is not None]
     alerts = list(selectors.alerts_for(request.user).filter(pk__in=ids, status="open"))
     confirm = request.POST.get("action") == "confirm"
     try:

@@ -38,6 +38,7 @@ from inspections.permissions import (
 )
 from org.errors import Conflict
 from org.models import SecurityEventKind, User
+from org.params import positive_int
 from org.security import record, record_export
 from org.views import HISTORY_ROLES
 
@@ -268,9 +269,7 @@ def attachment_download(request, pk: int):
 def order_list(request):
     status = request.GET.get("status", "open")
     unit = request.GET.get("unit")
-    orders = selectors.order_list(
-        user=request.user, status=status, unit_id=int(unit) if unit and unit.isdigit() else None
-    )
+    orders = selectors.order_list(user=request.user, status=status, unit_id=positive_int(unit))
     if _export_requested(request):
         return _xlsx(
             request,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from org import audit, notifications
 from org.context_processors import home_page_url, home_panels
 from org.models import Role
+from org.params import positive_int
 from org.selectors import assignments_for, officers_for, units_for
 
 # The history of records is for those who supervise them.
@@ -38,9 +39,9 @@ def home(request):
 @login_required
 def officer_list(request):
     officers = officers_for(request.user).order_by("unit__code", "police_number")
-    unit_id = request.GET.get("unit")
-    if unit_id and unit_id.isdigit():
-        officers = officers.filter(unit_id=int(unit_id))
+    unit_id = positive_int(request.GET.get("unit"))
+    if unit_id is not None:
+        officers = officers.filter(unit_id=unit_id)
     page = Paginator(officers, 50).get_page(request.GET.get("page"))
     return render(
         request,

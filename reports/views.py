@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from org.errors import Conflict
 from org.models import Unit
+from org.params import positive_int
 from org.security import record_export
 from reports import selectors, services
 from reports.dashboard import dashboard as dashboard_data
@@ -295,7 +296,7 @@ def annual_autosave(request, pk: int):
     context = {"report": report, "saved_at": None, "error": None, "unknown": []}
     try:
         report, unknown = services.report_save(
-            by=request.user, report_id=report.pk, data=data, expected_version=int(seen) if seen.isdigit() else None
+            by=request.user, report_id=report.pk, data=data, expected_version=positive_int(seen)
         )
     except (ValidationError, Conflict) as exc:
         context["error"] = " ".join(getattr(exc, "messages", [str(exc)]))

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from org.errors import Conflict
 from org.models import Role
+from org.params import positive_int
 from org.security import record_export
 from org.selectors import officers_for, units_for
 from training import selectors, services
@@ -82,14 +83,6 @@ def xlsx_response(filename: str, title: str, headers: list[str], rows) -> HttpRe
     response = HttpResponse(workbook_response_bytes(title, headers, rows), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
-
-
-def _id(value: str | None) -> int | None:
-    """A positive id from a form or query value, or None. `str.isdigit()` is not enough: it
-    accepts digits such as "²" that int() refuses."""
-    if not value or not value.isascii() or not value.isdecimal():
-        return None
-    return int(value)
 
 
 def _page(request, queryset, size: int = 50):
@@ -186,9 +179,9 @@ def session_detail(request, pk: int):
     excused_ids = {k for k, v in recorded.items() if v == AttendanceStatus.EXCUSED}
     version = session.version
     if manage and request.method == "POST":
-        present = [i for i in map(_id, request.POST.getlist("present")) if i is not None]
-        excused = [i for i in map(_id, request.POST.getlist("excused")) if i is not None]
-        seen = _id(request.POST.get("version"))
+        present = [i for i in map(positive_int, request.POST.getlist("present")) if i is not None]
+        excused = [i for i in map(positive_int, request.POST.getlist("excused")) if i is not None]
+        seen = positive_int(request.POST.get("version"))
         try:
             n = services.attendance_record(
                 session=session,
@@ -515,7 +508,7 @@ def json_login_required(view):
 @require_POST
 def answer_save(request, pk: int):
     """One answer, saved as the officer clicks (fetch from the test page)."""
-    question = _id(request.POST.get("question"))
+    question = positive_int(request.POST.get("question"))
     if question is None:
         return JsonResponse({"error": _("No question given."), "code": "bad_request"}, status=400)
     try:
@@ -655,7 +648,7 @@ def qualification_list(request):
 @require_POST
 def reminders_handle(request):
     """A manager clears the reminders ticked on the qualifications page (those in their scope)."""
-    ids = [i for i in map(_id, request.POST.getlist("reminder")) if i is not None]
+    ids = [i for i in map(positive_int, request.POST.getlist("reminder")) if i is not None]
     n = services.reminders_handle(
         reminders=selectors.unread_reminders_for(request.user).filter(pk__in=ids), by=request.user
     )
@@ -849,7 +842,9 @@ def talent_edit(request, pk: int | None = None):
 def talent_remove(request, pk: int):
     profile = get_object_or_404(selectors.talent_for(request.user), pk=pk)
     try:
-        services.talent_profile_remove(profile=profile, expected_version=_id(request.POST.get("expected_version")))
+        services.talent_profile_remove(
+            profile=profile, expected_version=positive_int(request.POST.get("expected_version"))
+        )
     except Conflict as exc:
         messages.error(request, str(exc))
         return redirect("training:talent_edit", pk=profile.pk)
@@ -901,7 +896,7 @@ def guidance_detail(request, pk: int):
 def guidance_publish(request):
     initial = {}
     base_entry = None
-    base = _id(request.GET.get("from"))
+    base = positive_int(request.GET.get("from"))
     if base is not None:
         entry = selectors.guidance_for(request.user).filter(pk=base).first()
         if entry:
