@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from org.models import BUREAU_WIDE_ROLES, Role, User
-from org.scope import visible_unit_ids
+from org.scope import sees_unit
 
 UNIT_ROLES = (Role.OFFICER, Role.UNIT_LEADER)
 INSPECTOR_ROLES = (Role.LEGAL_OFFICER, Role.SUPERVISOR, Role.ADMIN)
@@ -14,10 +14,6 @@ COMMITTEE_ROLES = (Role.SUPERVISOR, Role.LEADERSHIP, Role.ADMIN)
 
 def _active(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def sees_unit(user: User, unit_id: int, bureau_id: int) -> bool:
-    return _active(user) and bureau_id == user.bureau_id and visible_unit_ids(user).filter(id=unit_id).exists()
 
 
 def can_inspect(user: User) -> bool:

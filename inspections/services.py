@@ -46,11 +46,12 @@ from inspections.models import (
     Source,
 )
 from inspections.periods import Period
-from inspections.permissions import can_answer, can_check, can_inspect_unit, can_supervise, sees_unit
+from inspections.permissions import can_answer, can_check, can_inspect_unit, can_supervise
 from intake.models import Incident
 from org.errors import Conflict
 from org.models import Role, Unit, User
 from org.notifications import Kind, notify
+from org.scope import sees_unit
 
 # Days a unit has to fix a finding, by severity, when the order comes from a confirmed alert.
 ORDER_DAYS = {Severity.HIGH: 7, Severity.MEDIUM: 15, Severity.LOW: 30}
